@@ -1,0 +1,119 @@
+"""The one place that decides who may do what to which object: `authorize(actor, action, obj)`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from fillonce.core.errors import PermissionDenied
+
+ROLES = ("reporter", "official", "dept_staff", "office", "auditor", "admin")
+ROLE_LABELS = {
+    "reporter": ("基层填报员", "Grassroots reporter"),
+    "official": ("街道/区县干部", "Street/district official"),
+    "dept_staff": ("部门工作人员", "Department staff"),
+    "office": ("减负办", "Burden-reduction office"),
+    "auditor": ("审计员", "Auditor"),
+    "admin": ("系统管理员", "Administrator"),
+}
+DUTIES = ("", "author", "analyst")
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting, with the scope their role is limited to."""
+
+    account_id: int | None
+    username: str
+    role: str
+    duty: str = ""
+    org_unit_id: int | None = None
+    org_unit_code: str | None = None
+    org_unit_path: str | None = None
+    department_id: int | None = None
+    department_code: str | None = None
+
+    def ledger_identity(self) -> dict:
+        return {
+            "account": self.username, "role": self.role,
+            "org_unit": self.org_unit_code, "department": self.department_code,
+        }
+
+    def covers(self, unit: Any) -> bool:
+        """True when `unit` lies in this actor's own unit or subtree."""
+        return self.org_unit_path is not None and unit.path.startswith(self.org_unit_path)
+
+
+def _anyone(actor: Actor, obj: Any) -> bool:
+    return True
+
+
+def _admin(actor: Actor, obj: Any) -> bool:
+    return actor.role == "admin"
+
+
+def _steward(actor: Actor, obj: Any) -> bool:
+    return actor.role in {"admin", "office"}
+
+
+def _readers_of_ledger(actor: Actor, obj: Any) -> bool:
+    return actor.role in {"admin", "office", "auditor"}
+
+
+def _catalogue_author(actor: Actor, department_id: int | None) -> bool:
+    if actor.role in {"admin", "office"}:
+        return True
+    return actor.role == "dept_staff" and actor.duty == "author" and actor.department_id == department_id
+
+
+def _create_element(actor: Actor, owner_department: Any) -> bool:
+    return _catalogue_author(actor, getattr(owner_department, "id", None))
+
+
+def _update_element(actor: Actor, element: Any) -> bool:
+    return _catalogue_author(actor, element.owner_department_id)
+
+
+def _view_unit_detail(actor: Actor, unit: Any) -> bool:
+    """Accounts and contacts of a unit: its own people, the officials above it, stewards and auditors."""
+    if actor.role in {"admin", "office", "auditor"}:
+        return True
+    return actor.role in {"reporter", "official"} and actor.covers(unit)
+
+
+def _view_own_account(actor: Actor, account: Any) -> bool:
+    return actor.role == "admin" or actor.account_id == account.id
+
+
+POLICY: dict[str, Callable[[Actor, Any], bool]] = {
+    "orgunit.view": _anyone,
+    "orgunit.view_detail": _view_unit_detail,
+    "orgunit.manage": _admin,
+    "department.manage": _admin,
+    "account.manage": _admin,
+    "account.view": _view_own_account,
+    "account.change_password": _view_own_account,
+    "catalog.view": _anyone,
+    "catalog.create": _create_element,
+    "catalog.update": _update_element,
+    "catalog.manage_categories": _steward,
+    "ledger.view": _readers_of_ledger,
+    "ledger.checkpoint": _admin,
+}
+
+
+def can(actor: Actor | None, action: str, obj: Any = None) -> bool:
+    if actor is None:
+        return False
+    rule = POLICY.get(action)
+    if rule is None:
+        raise KeyError(f"no permission rule for action {action!r}")
+    return rule(actor, obj)
+
+
+def authorize(actor: Actor | None, action: str, obj: Any = None) -> None:
+    """Raise PermissionDenied unless `actor` may do `action` to `obj`. Unknown actions are a bug."""
+    if not can(actor, action, obj):
+        who = actor.username if actor else "anonymous"
+        raise PermissionDenied(f"{who} may not {action}")

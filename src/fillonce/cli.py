@@ -1,0 +1,193 @@
+"""The `fillonce` command. Commands call services; they never touch tables."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from fillonce.core.config import load_settings
+from fillonce.core.errors import FillonceError
+from fillonce.core.i18n import cli_language
+
+app = typer.Typer(help="fillonce：基层报表数据中心 / a reporting data center where each datum is reported once.",
+                  no_args_is_help=True, pretty_exceptions_enable=False)
+db_app = typer.Typer(help="数据库迁移 / database migrations", no_args_is_help=True)
+orgunit_app = typer.Typer(help="组织机构 / org units", no_args_is_help=True)
+catalog_app = typer.Typer(help="数据元目录 / the data-element catalogue", no_args_is_help=True)
+user_app = typer.Typer(help="用户 / accounts", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(orgunit_app, name="orgunit")
+app.add_typer(catalog_app, name="catalog")
+app.add_typer(user_app, name="user")
+console = Console()
+errors = Console(stderr=True)
+
+
+def clear_errors(fn):
+    """A user's mistake is one clear line and a non-zero exit, never a traceback."""
+
+    @functools.wraps(fn)
+    def run(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except FillonceError as exc:
+            errors.print(f"[red]错误 / error:[/red] {exc.in_(cli_language())}", highlight=False, soft_wrap=True)
+            raise typer.Exit(1) from None
+
+    return run
+
+
+def _runtime(upgrade: bool = False):
+    from fillonce.core.runtime import open_runtime
+
+    return open_runtime(load_settings(), upgrade=upgrade)
+
+
+def _actor(db, username: str):
+    from fillonce.accounts import service as accounts
+    from fillonce.accounts.system import INSTALLER
+
+    if username == INSTALLER.username:
+        return INSTALLER
+    return accounts.actor_of(accounts.get_account(db, username))
+
+
+AS_USER = typer.Option("admin", "--as", help="以哪个用户的身份操作 / act as this account")
+
+
+@db_app.command("upgrade")
+@clear_errors
+def db_upgrade() -> None:
+    """应用迁移 / apply migrations."""
+    from fillonce.core import migrate
+    from fillonce.core.db import check_connection, make_engine
+
+    engine = make_engine(load_settings().database_url)
+    check_connection(engine)
+    before, after = migrate.upgrade(engine)
+    console.print(f"数据库迁移 / migrated: {before or '(empty)'} → {after}")
+
+
+@db_app.command("current")
+@clear_errors
+def db_current() -> None:
+    """显示当前迁移版本 / show the database's migration."""
+    from fillonce.core import migrate
+    from fillonce.core.db import check_connection, make_engine
+
+    engine = make_engine(load_settings().database_url)
+    check_connection(engine)
+    current = migrate.check_known(engine)
+    console.print(f"{current or '(empty)'} (code head: {migrate.head_revision()})")
+
+
+@app.command()
+@clear_errors
+def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
+    """启动网页服务 / serve the web app and the JSON API."""
+    import uvicorn
+
+    from fillonce.web.app import create_app
+
+    runtime = _runtime(upgrade=True)
+    console.print(f"fillonce: http://{host}:{port}/  (API: http://{host}:{port}/docs)")
+    uvicorn.run(create_app(runtime), host=host, port=port, log_level="info")
+
+
+@app.command()
+@clear_errors
+def demo(serve_after: bool = typer.Option(True, "--serve/--no-serve", help="建好后启动网页 / serve afterwards"),
+         host: str = "127.0.0.1", port: int = 8000) -> None:
+    """建立演示城市并启动网页 / build the demo city and serve it."""
+    from fillonce.demo.run import run_demo
+
+    run_demo(console, serve_after=serve_after, host=host, port=port)
+
+
+@orgunit_app.command("import")
+@clear_errors
+def orgunit_import(file: Path, as_user: str = AS_USER) -> None:
+    """从 xlsx/csv 导入单位（全部成功或全部不写入）/ import org units from xlsx or csv, all or nothing."""
+    from fillonce.core.tables import read_table
+    from fillonce.orgunits import service as orgunits
+
+    rows = read_table(file, orgunits.IMPORT_COLUMNS)
+    runtime = _runtime()
+    with runtime.session() as db:
+        count = orgunits.import_rows(db, _actor(db, as_user), rows, file.name)
+    console.print(f"导入单位 {count} 个 / imported {count} org units")
+
+
+@orgunit_app.command("tree")
+@clear_errors
+def orgunit_tree(code: str = typer.Argument(None), depth: int = 2) -> None:
+    """显示组织树 / print the org tree."""
+    from rich.tree import Tree
+
+    from fillonce.orgunits import service as orgunits
+
+    runtime = _runtime()
+    with runtime.session() as db:
+        tops = [orgunits.get(db, code)] if code else orgunits.roots(db)
+        for top in tops:
+            tree = Tree(f"{top.name_zh} [dim]{top.code}[/dim]")
+            _grow(db, tree, top, depth)
+            console.print(tree)
+
+
+def _grow(db, tree, unit, depth: int) -> None:
+    from fillonce.orgunits import service as orgunits
+
+    if depth <= 0:
+        return
+    for child in orgunits.children(db, unit):
+        _grow(db, tree.add(f"{child.name_zh} [dim]{child.code}[/dim]"), child, depth - 1)
+
+
+@catalog_app.command("import")
+@clear_errors
+def catalog_import(file: Path, as_user: str = AS_USER) -> None:
+    """从 xlsx/csv 导入数据元（全部成功或全部不写入）/ import data elements, all or nothing."""
+    from fillonce.catalog import service as catalog
+    from fillonce.core.tables import read_table
+
+    rows = read_table(file, catalog.IMPORT_COLUMNS)
+    runtime = _runtime()
+    with runtime.session() as db:
+        count = catalog.import_rows(db, _actor(db, as_user), rows, file.name)
+    console.print(f"导入数据元 {count} 个 / imported {count} data elements")
+
+
+@catalog_app.command("search")
+@clear_errors
+def catalog_search(text: str = typer.Argument(""), limit: int = 50) -> None:
+    """按代码、名称或别名查找数据元 / search elements by code, name or alias."""
+    from fillonce.catalog import service as catalog
+
+    runtime = _runtime()
+    with runtime.session() as db:
+        table = Table("代码 code", "名称 name", "单位 unit", "类型 type", "责任部门 owner")
+        for e in catalog.search(db, text, limit=limit):
+            table.add_row(e.code, e.name_zh, e.unit, e.value_type, e.owner.name_zh)
+        console.print(table)
+
+
+@user_app.command("create")
+@clear_errors
+def user_create(username: str, role: str, display_name: str = typer.Option("", "--name"),
+                org_unit: str = typer.Option(None, "--org-unit"), department: str = typer.Option(None, "--department"),
+                duty: str = "", as_user: str = AS_USER) -> None:
+    """创建用户（密码从标准输入或提示读取）/ create an account; the password is prompted for."""
+    from fillonce.accounts import service as accounts
+
+    password = typer.prompt("密码 / password", hide_input=True, confirmation_prompt=sys.stdin.isatty())
+    runtime = _runtime()
+    with runtime.session() as db:
+        accounts.create_account(db, _actor(db, as_user), accounts.AccountInput(
+            username, display_name or username, password, role, org_unit, department, duty))
+    console.print(f"已创建用户 / created account {username}")

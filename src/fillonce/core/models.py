@@ -1,0 +1,9 @@
+"""Imports every domain's models so that the metadata (and so Alembic) sees all tables."""
+
+from fillonce.accounts import models as _accounts  # noqa: F401
+from fillonce.catalog import models as _catalog  # noqa: F401
+from fillonce.core.db import Base
+from fillonce.ledger import models as _ledger  # noqa: F401
+from fillonce.orgunits import models as _orgunits  # noqa: F401
+
+metadata = Base.metadata

@@ -1,0 +1,94 @@
+"""Reading and writing the tables users exchange: xlsx and csv, in and out."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+
+from fillonce.core.errors import ValidationError
+from fillonce.core.i18n import Text
+
+
+@dataclass(frozen=True)
+class Row:
+    number: int  # as the user sees it: the spreadsheet's row number, header = 1
+    values: dict[str, object]
+
+    def where(self, source: str) -> Text:
+        return Text(f"{source} 第 {self.number} 行", f"{source} row {self.number}")
+
+
+def _clean(value: object) -> object:
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return value
+
+
+def _rows_from_matrix(matrix: list[list[object]], aliases: dict[str, str], source: str) -> list[Row]:
+    if not matrix:
+        raise ValidationError(Text(f"{source}：文件是空的", f"{source}: the file is empty"))
+    header = [aliases.get(str(h).strip(), str(h).strip()) if h is not None else "" for h in matrix[0]]
+    rows = []
+    for offset, raw in enumerate(matrix[1:], start=2):
+        values = {name: _clean(v) for name, v in zip(header, raw) if name}
+        if any(v is not None for v in values.values()):
+            rows.append(Row(offset, values))
+    return rows
+
+
+def read_table(path: Path, aliases: dict[str, str] | None = None) -> list[Row]:
+    """Rows of the first sheet (xlsx) or of a csv file; header names go through `aliases` (e.g. 代码 → code)."""
+    aliases = aliases or {}
+    source = path.name
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError:
+            text = path.read_text(encoding="gb18030")
+        return _rows_from_matrix([list(r) for r in csv.reader(io.StringIO(text))], aliases, source)
+    if suffix in {".xlsx", ".xlsm"}:
+        try:
+            workbook = load_workbook(path, read_only=True, data_only=True)
+        except (zipfile.BadZipFile, OSError, KeyError, ValueError):
+            raise ValidationError(Text(f"{source}：不是可读取的 xlsx 文件（可能已加密或损坏）",
+                                       f"{source}: not a readable xlsx file (encrypted or damaged?)")) from None
+        sheet = workbook.worksheets[0]
+        matrix = [list(r) for r in sheet.iter_rows(values_only=True)]
+        workbook.close()
+        return _rows_from_matrix(matrix, aliases, source)
+    raise ValidationError(Text(f"{source}：只接受 .xlsx 或 .csv 文件", f"{source}: only .xlsx or .csv files are accepted"))
+
+
+def parse_date(value: object, field: str, where: Text) -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).replace("/", "-"))
+    except ValueError:
+        raise ValidationError(Text(f"{where.zh}：字段 {field} 的日期 {value!r} 无法识别（应为 2026-01-31）",
+                                   f"{where.en}: field {field} has an unreadable date {value!r} (use 2026-01-31)")) from None
+
+
+def xlsx_bytes(title: str, headers: Sequence[str], rows: Sequence[Sequence[object]]) -> bytes:
+    """A one-sheet workbook with a bold header row, for every table a user can download."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title[:31])
+    sheet.append(list(headers))
+    for row in rows:
+        sheet.append(list(row))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

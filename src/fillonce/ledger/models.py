@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from fillonce.core.db import Base, UTCDateTime
+
+
+class LedgerHead(Base):
+    """One row holding the log's size; locking it serialises appends so indexes stay contiguous."""
+
+    __tablename__ = "ledger_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+
+
+class LedgerEntry(Base):
+    __tablename__ = "ledger_entry"
+    __table_args__ = (Index("ix_ledger_entry_object", "object_type", "object_id", "idx"),)
+
+    idx: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    body: Mapped[str] = mapped_column(Text)  # canonical JSON, the exact bytes hashed into the leaf
+    object_type: Mapped[str] = mapped_column(String(40))
+    object_id: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(60), index=True)
+    account_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class LedgerNode(Base):
+    """Hash of a complete subtree; key = level << 48 | index (level 0 = leaf hashes)."""
+
+    __tablename__ = "ledger_node"
+
+    key: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+
+
+class Checkpoint(Base):
+    __tablename__ = "ledger_checkpoint"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger, index=True)
+    root: Mapped[bytes] = mapped_column(LargeBinary(32))
+    note: Mapped[str] = mapped_column(Text)  # the signed checkpoint note, as published
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Cosignature(Base):
+    __tablename__ = "ledger_cosignature"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    checkpoint_id: Mapped[int] = mapped_column(ForeignKey("ledger_checkpoint.id", ondelete="CASCADE"), index=True)
+    witness: Mapped[str] = mapped_column(String(200))
+    line: Mapped[str] = mapped_column(Text)  # the cosignature line the witness returned
+    at: Mapped[datetime] = mapped_column(UTCDateTime)

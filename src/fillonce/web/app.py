@@ -1,0 +1,84 @@
+"""The web app: server-rendered pages and the JSON API, one router per domain."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+
+from fillonce import __version__
+from fillonce.accounts.routes import router as accounts_pages
+from fillonce.catalog.routes import api as catalog_api
+from fillonce.catalog.routes import router as catalog_pages
+from fillonce.core.errors import Conflict, FillonceError, NotFound, PermissionDenied, ValidationError
+from fillonce.core.runtime import Runtime
+from fillonce.orgunits.routes import api as orgunits_api
+from fillonce.orgunits.routes import router as orgunits_pages
+from fillonce.web.deps import CsrfFailure, NotSignedIn, render, visitor
+
+STATIC = Path(__file__).resolve().parent / "static"
+STATUS = {NotSignedIn: 401, CsrfFailure: 403, PermissionDenied: 403, NotFound: 404, Conflict: 409,
+          ValidationError: 422}
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+                               "frame-ancestors 'none'; form-action 'self'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+
+
+def _status(exc: FillonceError) -> int:
+    for kind, status in STATUS.items():
+        if isinstance(exc, kind):
+            return status
+    return 400
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or "application/json" in request.headers.get("accept", "")
+
+
+async def _on_error(request: Request, exc: FillonceError):
+    status = _status(exc)
+    with request.app.state.runtime.session() as db:
+        who = visitor(request, db)
+    if _wants_json(request):
+        return JSONResponse({"error": exc.in_(who.language), "status": status}, status_code=status)
+    if isinstance(exc, NotSignedIn):
+        return RedirectResponse(f"/signin?next={quote(str(request.url.path))}", status_code=303)
+    return render(request, who, "error.html", status_code=status, message=exc.in_(who.language), status=status)
+
+
+def create_app(runtime: Runtime) -> FastAPI:
+    # No Swagger page: it loads scripts from a CDN. /openapi.json is the schema; /api lists it as a page.
+    app = FastAPI(title="fillonce", version=__version__, docs_url=None, redoc_url=None,
+                  description="基层报表数据中心 API / reporting data center API. 登录后使用 / sign in first; "
+                              "writes need the X-CSRF-Token header.")
+    app.state.runtime = runtime
+    app.add_exception_handler(FillonceError, _on_error)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):
+        response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    @app.get("/healthz", include_in_schema=False)
+    def health():
+        return {"ok": True}
+
+    @app.get("/api", include_in_schema=False)
+    def api_page(request: Request):
+        with runtime.session() as db:
+            who = visitor(request, db)
+        return render(request, who, "api.html", paths=app.openapi()["paths"])
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for router in (accounts_pages, orgunits_pages, catalog_pages, orgunits_api, catalog_api):
+        app.include_router(router)
+    return app
