@@ -191,3 +191,110 @@ def user_create(username: str, role: str, display_name: str = typer.Option("", "
         accounts.create_account(db, _actor(db, as_user), accounts.AccountInput(
             username, display_name or username, password, role, org_unit, department, duty))
     console.print(f"已创建用户 / created account {username}")
+
+
+ledger_app = typer.Typer(help="可验证账本 / the verifiable ledger", no_args_is_help=True)
+witness_app = typer.Typer(help="独立见证服务 / an independent witness", no_args_is_help=True)
+app.add_typer(ledger_app, name="ledger")
+app.add_typer(witness_app, name="witness")
+
+
+@ledger_app.command("keygen")
+@clear_errors
+def ledger_keygen(force: bool = typer.Option(False, help="替换已有密钥 / replace existing keys")) -> None:
+    """生成账本签名密钥和内容盐值（存放在数据库之外）/ make the log's signing key and content salt."""
+    from fillonce.ledger import keys
+
+    settings = load_settings()
+    path, verifier = keys.keygen(settings, force=force)
+    console.print(f"私钥 / private key: {path}\n公钥 / verifier key: {verifier}")
+
+
+@ledger_app.command("checkpoint")
+@clear_errors
+def ledger_checkpoint() -> None:
+    """立即签发检查点并请见证方联署 / sign a checkpoint now and collect cosignatures."""
+    from fillonce.ledger import service
+
+    runtime = _runtime()
+    with runtime.session() as db:
+        checkpoint = service.make_checkpoint(db, runtime.settings)
+        failures = service.collect_cosignatures(db, runtime.settings, checkpoint)
+        console.print(service.cosigned_note(db, checkpoint), highlight=False)
+    for failure in failures:
+        errors.print(f"[yellow]见证失败 / witness failed:[/yellow] {failure}")
+
+
+@ledger_app.command("verify")
+@clear_errors
+def ledger_verify() -> None:
+    """重算整棵树、核对检查点与联署、并核对数据表与账本重放一致 / verify everything."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from fillonce.ledger import log, verify
+
+    runtime = _runtime()
+    with runtime.session() as db:
+        total = log.current_size(db)
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console) as bar:
+            task = bar.add_task("核验 verifying", total=total)
+            report = verify.verify(db, runtime.settings, lambda n: bar.update(task, completed=n))
+    console.print(f"条目 entries: {report.size}  检查点 checkpoints: {report.checkpoints}  "
+                  f"联署 cosignatures: {report.cosignatures}  对象 objects: {report.objects}")
+    if report.ok:
+        console.print("[green]账本完好 / the ledger verifies[/green]")
+        return
+    first = report.first_bad_entry()
+    for problem in report.problems:
+        errors.print(f"[red]问题 / problem:[/red] {problem}", highlight=False)
+    if first is not None:
+        errors.print(f"第一个有问题的条目 / first bad entry: {first}")
+    raise typer.Exit(1)
+
+
+@ledger_app.command("prove")
+@clear_errors
+def ledger_prove(entry: int, output: Path = typer.Option(None, "--out", "-o")) -> None:
+    """输出某条目的证明包（可用 tools/verify_proof.py 离线核验）/ a proof bundle for one entry."""
+    import json
+
+    from fillonce.ledger import service
+
+    runtime = _runtime()
+    with runtime.session() as db:
+        bundle = service.proof_bundle(db, runtime.settings, entry)
+    text = json.dumps(bundle, ensure_ascii=False, indent=2)
+    if output:
+        output.write_text(text + "\n", encoding="utf-8")
+        console.print(f"已写入 / written: {output}")
+    else:
+        print(text)
+
+
+@witness_app.command("keygen")
+@clear_errors
+def witness_keygen(name: str, key_file: Path = typer.Option(..., "--key-file")) -> None:
+    """生成见证方的联署密钥 / make a witness's cosigning key."""
+    from fillonce.ledger.cosignature import generate_cosigner
+
+    signer, verifier = generate_cosigner(name)
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    key_file.write_text(signer + "\n", encoding="utf-8")
+    key_file.chmod(0o600)
+    console.print(f"公钥 / verifier key: {verifier}")
+
+
+@witness_app.command("serve")
+@clear_errors
+def witness_serve(key_file: Path = typer.Option(..., "--key-file"), state: Path = typer.Option(..., "--state"),
+                  log_key: list[str] = typer.Option(..., "--log", help="ORIGIN=LOG_VERIFIER_KEY"),
+                  host: str = "127.0.0.1", port: int = 8101) -> None:
+    """运行独立见证服务（C2SP tlog-witness）/ run a witness speaking C2SP tlog-witness."""
+    import uvicorn
+
+    from fillonce.ledger.witness import create_witness_app
+
+    logs = dict(item.split("=", 1) for item in log_key)
+    app_ = create_witness_app(key_file.read_text(encoding="utf-8").strip(), state, logs)
+    console.print(f"见证服务 / witness: http://{host}:{port}/")
+    uvicorn.run(app_, host=host, port=port, log_level="warning")

@@ -39,9 +39,9 @@ class Account(Base):
     department: Mapped[Department | None] = relationship(lazy="joined")
 
     def ledger_content(self) -> dict:
-        # The password hash stays out of the ledger; a password change is its own entry.
+        # Only a salted digest of this reaches the ledger, so the password hash may take part.
         return {
-            "username": self.username, "display_name": self.display_name, "role": self.role,
+            "password_hash": self.password_hash, "username": self.username, "display_name": self.display_name, "role": self.role,
             "duty": self.duty, "org_unit_id": self.org_unit_id, "department_id": self.department_id,
             "active": self.active,
         }

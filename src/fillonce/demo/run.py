@@ -13,7 +13,9 @@ from fillonce.core.config import load_settings
 from fillonce.core.errors import DatabaseError
 from fillonce.core.runtime import open_runtime
 from fillonce.demo.build import DEMO_PASSWORD, build_demo
+from fillonce.demo.witnesses import start_demo_witnesses
 from fillonce.ledger import log
+from fillonce.ledger import service as ledger
 from fillonce.orgunits.models import LEVEL_NAMES
 
 STEPS = {"departments": "部门 departments", "org_units": "单位 org units", "elements": "数据元 elements",
@@ -32,6 +34,7 @@ def run_demo(console: Console, serve_after: bool, host: str, port: int) -> None:
     settings = load_settings()
     _fresh_database(settings.database_url)
     runtime = open_runtime(settings, upgrade=True)
+    runtime.settings = start_demo_witnesses(runtime.settings)
     with runtime.session() as db:
         if log.current_size(db) > 0:
             raise DatabaseError("the demo needs an empty database; this one already has data")
@@ -44,7 +47,11 @@ def run_demo(console: Console, serve_after: bool, host: str, port: int) -> None:
 
             summary = build_demo(db, step)
         size = log.current_size(db)
+        checkpoint = ledger.make_checkpoint(db, runtime.settings)
+        failures = ledger.collect_cosignatures(db, runtime.settings, checkpoint)
+        cosigned = ledger.cosigned_note(db, checkpoint)
     _print_summary(console, summary, size)
+    _print_ledger(console, cosigned, failures)
     if serve_after:
         import uvicorn
 
@@ -52,6 +59,16 @@ def run_demo(console: Console, serve_after: bool, host: str, port: int) -> None:
 
         console.print(f"\n打开 / open  http://{host}:{port}/   (Ctrl+C 结束 / to stop)")
         uvicorn.run(create_app(runtime), host=host, port=port, log_level="warning")
+
+
+def _print_ledger(console: Console, cosigned: str, failures: list[str]) -> None:
+    console.print("\n账本检查点（已由民政局、卫健委两个见证方联署）/ ledger checkpoint, cosigned by two witnesses:")
+    console.print(cosigned, highlight=False, markup=False)
+    for failure in failures:
+        console.print(f"[yellow]见证失败 / witness failed:[/yellow] {failure}")
+    console.print("核验账本 / verify the ledger:  fillonce ledger verify\n"
+                  "某条目的证明 / prove an entry:  fillonce ledger prove 0 -o proof.json && "
+                  "python tools/verify_proof.py proof.json")
 
 
 def _print_summary(console: Console, summary, ledger_size: int) -> None:

@@ -1,0 +1,497 @@
+"""Label normalisation: turn a column label of a Chinese form into a structured signature.
+
+A signature says what a column asks, in parts that can be compared one by one:
+the measure (persons, households, rate, amount, date, id …), the canonical content terms after
+synonym folding (脱贫, 劳动力 …), the age range, the unit and its dimension, the reporting period
+and whether the column is a part (其中) of another. ``matching.py`` compares signatures.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from fillonce.audit import glossary as g
+
+# Measures that count things; the others describe a person or case (registers).
+COUNT_MEASURES = frozenset({"persons", "households", "person_times", "items", "count"})
+NUMERIC_MEASURES = COUNT_MEASURES | {"rate", "amount", "area", "quantity"}
+ATTRIBUTE_MEASURES = frozenset(
+    {"date", "age", "id", "phone", "name", "address", "attribute", "flag"}
+)
+
+# How strongly a word fixes the measure; the strongest wins, the rightmost on ties
+# (Chinese noun phrases put the head last: 人数占比 is a rate).
+_FLAG, _EXPLICIT, _UNIT, _HEAD, _GENERIC = 5, 4, 3, 2, 1
+
+# Words that, with no content term, still name a definite data item of the reporting unit
+# (its total population or households).
+_TOTAL_WORDS = frozenset({"人口", "人口数", "总人口", "人口总数", "户数", "总户数"})
+
+_PERSON_RUN_ENDINGS = ("员", "者", "民", "童", "妇")
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A unit of measure: its written form, its dimension and its factor to the base unit."""
+
+    text: str
+    dimension: str
+    factor: float
+
+
+@dataclass(frozen=True, slots=True)
+class AgeRange:
+    """Whole years, both ends inclusive; ``high`` None means open-ended."""
+
+    low: int
+    high: int | None
+
+    def describe(self) -> str:
+        if self.high is None:
+            return f"{self.low}岁及以上"
+        if self.low == 0:
+            return f"{self.high}岁及以下"
+        if self.low == self.high:
+            return f"{self.low}岁"
+        return f"{self.low}-{self.high}岁"
+
+    def intersect(self, other: AgeRange) -> AgeRange:
+        highs = [h for h in (self.high, other.high) if h is not None]
+        return AgeRange(max(self.low, other.low), min(highs) if highs else None)
+
+
+@dataclass(frozen=True, slots=True)
+class _Word:
+    """What one lexicon word contributes to a signature."""
+
+    terms: tuple[str, ...] = ()
+    measure: str | None = None
+    strength: int = 0
+    role: str = "content"  # content | filler | scope | period | stock | part
+    period: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    """The structured reading of one label; see the module docstring."""
+
+    label: str
+    text: str
+    measure: str
+    terms: frozenset[str]
+    order: tuple[str, ...]
+    surfaces: tuple[tuple[str, str], ...]
+    unknown: frozenset[str]
+    age: AgeRange | None
+    unit: Unit | None
+    period: str | None
+    part_of: bool
+    ignored: tuple[str, ...]
+    specific: bool
+
+    def surface(self, term: str) -> str:
+        """The words as written that produced a canonical term."""
+        return next((written for canon, written in self.surfaces if canon == term), term)
+
+
+def _build_lexicon() -> dict[str, _Word]:
+    lexicon: dict[str, _Word] = {}
+
+    def add(word: str, entry: _Word) -> None:
+        existing = lexicon.get(word)
+        if existing is not None and existing != entry:
+            raise ValueError(f"glossary defines {word!r} twice with different meanings")
+        lexicon[word] = entry
+
+    for canonical, variants in g.TERMS.items():
+        for word in (canonical, *variants):
+            add(word, _Word(terms=(canonical,)))
+    for canonical, variants in g.PERSON_NOUNS.items():
+        for word in (canonical, *variants):
+            add(word, _Word(terms=(canonical,), measure="persons", strength=_HEAD))
+    for word in g.HOUSEHOLD_NOUNS:
+        add(word, _Word(terms=(word,), measure="households", strength=_HEAD))
+    for word in g.AMOUNT_NOUNS:
+        add(word, _Word(terms=(word,), measure="amount", strength=_HEAD))
+    for word, terms in g.EXPANSIONS.items():
+        add(word, _Word(terms=terms, measure=_expansion_measure(terms), strength=_HEAD))
+    for word in g.PERSON_HEADS:
+        add(word, _Word(measure="persons", strength=_HEAD))
+    for word in g.HOUSEHOLD_HEADS:
+        add(word, _Word(measure="households", strength=_HEAD))
+    for word, measure in g.MEASURE_WORDS.items():
+        strength = {"count": _GENERIC, "flag": _FLAG}.get(measure, _EXPLICIT)
+        add(word, _Word(measure=measure, strength=strength))
+    for word, (canonical, measure) in g.ATTRIBUTE_WORDS.items():
+        add(word, _Word(terms=(canonical,), measure=measure, strength=_EXPLICIT))
+    for word in g.FILLERS:
+        add(word, _Word(role="filler"))
+    for word in g.SCOPE_WORDS:
+        add(normalise(word), _Word(role="scope"))
+    for word, period in g.PERIOD_WORDS.items():
+        add(word, _Word(role="period", period=period))
+    for word in g.STOCK_WORDS:
+        add(word, _Word(role="stock"))
+    return lexicon
+
+
+def _expansion_measure(terms: tuple[str, ...]) -> str | None:
+    return "persons" if any(t in g.PERSON_NOUNS for t in terms) else None
+
+
+# --- text normalisation -------------------------------------------------------------------------
+
+_BRACKETS = str.maketrans({"【": "(", "】": ")", "〔": "(", "〕": ")", "[": "(", "]": ")",
+                           "〈": "(", "〉": ")", "{": "(", "}": ")"})
+_DASHES = re.compile(r"[—–―‐‑－~～〜]")
+_SPACE = re.compile(r"\s+")
+
+
+def normalise(text: object) -> str:
+    """NFKC (full-width to half-width), lower case, no spaces, one kind of bracket and dash."""
+    cleaned = unicodedata.normalize("NFKC", str(text)).lower().translate(_BRACKETS)
+    return _DASHES.sub("-", _SPACE.sub("", cleaned))
+
+
+_ENUMERATION = re.compile(
+    r"^(?:\(?[一二三四五六七八九十]+[)、.]|\(?\d{1,2}[)、](?!\d)|\d{1,2}\.(?!\d)|[①-⑳])"
+)
+_PART_MARKER = re.compile(rf"^(?:{'|'.join(g.PART_MARKERS)})[:,]?")
+_PUNCTUATION = re.compile(r"[()、,.;:!?\"'“”‘’《》<>·•\-_*#/\\|=]")
+
+
+# --- ages ----------------------------------------------------------------------------------------
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+              "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_AGE = re.compile(r"([零〇一二两三四五六七八九十百]+)(?=周?岁)")
+_YEARS = r"(?:周岁|岁)"
+_INCL = r"(?:\(含\))?"
+_AGE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), kind)
+    for pattern, kind in (
+        (rf"(\d+){_YEARS}?{_INCL}(?:以上)?(?:-|至|到){_INCL}(\d+){_YEARS}{_INCL}(?:及以下|以下)?{_INCL}", "range"),
+        (rf"(\d+){_YEARS}{_INCL}(?:及以上|以上){_INCL}(\d+){_YEARS}{_INCL}(?:及以下|以下){_INCL}", "range"),
+        (rf"(\d+){_YEARS}(?:以下|以内)\(不含\)", "below"),
+        (rf"(?:年满|已满|满)?(\d+){_YEARS}{_INCL}(?:及其以上|及以上|或以上|以上){_INCL}", "from"),
+        (rf"(?:年满|已满)(\d+){_YEARS}", "from"),
+        (rf"(?:超过|高于|大于)(\d+){_YEARS}", "above"),
+        (rf"(\d+){_YEARS}{_INCL}(?:及以下|以下|以内){_INCL}", "upto"),
+        (rf"(?:不满|未满|低于|小于|不足|未达)(\d+){_YEARS}", "below"),
+        (rf"(\d+){_YEARS}", "exact"),
+    )
+)
+
+
+def _chinese_number(text: str) -> int:
+    """Small Chinese numerals as used for ages: 六十五, 七十, 十八, 一百."""
+    total, digit = 0, 0
+    for char in text:
+        if char == "百":
+            total += (digit or 1) * 100
+            digit = 0
+        elif char == "十":
+            total += (digit or 1) * 10
+            digit = 0
+        else:
+            digit = digit * 10 + _CN_DIGITS[char]
+    return total + digit
+
+
+def _age_from_match(match: re.Match[str], kind: str) -> AgeRange:
+    first = int(match.group(1))
+    if kind == "range":
+        return AgeRange(first, int(match.group(2)))
+    return {
+        "from": AgeRange(first, None),
+        "above": AgeRange(first + 1, None),
+        "upto": AgeRange(0, first),
+        "below": AgeRange(0, max(first - 1, 0)),
+        "exact": AgeRange(first, first),
+    }[kind]
+
+
+def extract_age(text: str) -> tuple[AgeRange | None, str]:
+    """Find age ranges (65周岁以上, 0-6岁, 未满18周岁 …); return the range and the rest of the text.
+
+    以上/以下 include the number as in Chinese law; 不满/未满/低于 exclude it.
+    """
+    if "岁" not in text:
+        return None, text
+    text = _CN_AGE.sub(lambda m: str(_chinese_number(m.group(1))), text)
+    age: AgeRange | None = None
+    found = True
+    while found:
+        found = False
+        for pattern, kind in _AGE_PATTERNS:
+            match = pattern.search(text)
+            if match:
+                piece = _age_from_match(match, kind)
+                age = piece if age is None else age.intersect(piece)
+                text = text[: match.start()] + text[match.end():]
+                found = True
+                break
+    return age, text
+
+
+# --- units ---------------------------------------------------------------------------------------
+
+_UNIT_PREFIX = re.compile(r"^(?:计量单位|金额单位|单位)[:]?")
+_BRACKETED = re.compile(r"\(([^()]*)\)")
+_TRAILING_UNIT = re.compile(r"(?:单位[:]?)?([%‰])$|单位:(\S+)$")
+
+
+def parse_unit(text: str | None) -> Unit | None:
+    """A unit from its written form (万元, (亩), 单位：人, 元/人), or None if it is not one."""
+    if not text:
+        return None
+    written = _UNIT_PREFIX.sub("", normalise(text).strip("()"))
+    if written in g.UNITS:
+        dimension, factor = g.UNITS[written]
+        return Unit(written, dimension, factor)
+    numerator, slash, denominator = written.partition("/")
+    if slash and numerator in g.UNITS and denominator in g.UNITS:
+        top, bottom = g.UNITS[numerator], g.UNITS[denominator]
+        return Unit(written, f"{top[0]}/{bottom[0]}", top[1] / bottom[1])
+    return None
+
+
+def _unit_from_param(unit: str | None) -> Unit | None:
+    if unit is None or not str(unit).strip():
+        return None
+    parsed = parse_unit(str(unit))
+    if parsed is not None:
+        return parsed
+    written = normalise(unit)
+    return Unit(written, f"?{written}", 1.0)  # unknown units only equal themselves
+
+
+def _take_units(text: str) -> tuple[Unit | None, str]:
+    """Remove bracketed units and a trailing %/单位：… ; other bracket contents stay as text."""
+    unit: Unit | None = None
+
+    def replace(match: re.Match[str]) -> str:
+        nonlocal unit
+        parsed = parse_unit(match.group(1))
+        if parsed is None:
+            return match.group(1)
+        unit = parsed
+        return ""
+
+    text = _BRACKETED.sub(replace, text)
+    trailing = _TRAILING_UNIT.search(text)
+    if trailing:
+        parsed = parse_unit(trailing.group(1) or trailing.group(2))
+        if parsed is not None:
+            unit = parsed
+            text = text[: trailing.start()]
+    return unit, text
+
+
+# --- segmentation --------------------------------------------------------------------------------
+
+_LEXICON = _build_lexicon()
+_LONGEST: dict[str, int] = {}
+for _word in _LEXICON:
+    _LONGEST[_word[0]] = max(_LONGEST.get(_word[0], 0), len(_word))
+
+
+def segment(text: str) -> list[tuple[str, _Word | None]]:
+    """Cut text into the longest glossary words; unknown characters stay together as runs."""
+    pieces: list[tuple[str, _Word | None]] = []
+    run_start = None
+    i, n = 0, len(text)
+    while i < n:
+        found = None
+        for length in range(min(_LONGEST.get(text[i], 0), n - i), 0, -1):
+            entry = _LEXICON.get(text[i: i + length])
+            if entry is not None:
+                found = (text[i: i + length], entry)
+                break
+        if found is None:
+            run_start = i if run_start is None else run_start
+            i += 1
+            continue
+        if run_start is not None:
+            pieces.append((text[run_start:i], None))
+            run_start = None
+        pieces.append(found)
+        i += len(found[0])
+    if run_start is not None:
+        pieces.append((text[run_start:], None))
+    return pieces
+
+
+def _unknown_word(run: str) -> _Word:
+    """Unknown words are content; one ending like 调解员 or 留守妇 names people."""
+    if run.endswith(_PERSON_RUN_ENDINGS):
+        return _Word(terms=(run,), measure="persons", strength=_HEAD)
+    return _Word(terms=(run,))
+
+
+def _split_parts(label: str) -> list[str]:
+    """Split a two-level header "parent/child" at slashes outside brackets."""
+    parts, depth, current = [], 0, []
+    for char in label:
+        depth += char == "("
+        depth -= char == ")" and depth > 0
+        if char == "/" and depth == 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current))
+    return [part for part in parts if part]
+
+
+# --- signature -----------------------------------------------------------------------------------
+
+
+class _Builder:
+    """Collects what the words of a label say; ``build`` turns it into a Signature."""
+
+    def __init__(self) -> None:
+        self.order: list[str] = []
+        self.surfaces: list[tuple[str, str]] = []
+        self.unknown: set[str] = set()
+        self.measures: list[tuple[int, int, str]] = []  # (strength, position, measure)
+        self.period: str | None = None
+        self.part_of = False
+        self.ignored: list[str] = []
+        self.total_word = False
+        self.position = 0
+
+    def add(self, written: str, entry: _Word | None) -> None:
+        self.position += 1
+        if entry is None:
+            self.unknown.add(written)
+            entry = _unknown_word(written)
+        if entry.role == "filler":
+            return
+        if entry.role in ("scope", "stock", "period"):
+            self.ignored.append(written)
+            self.period = entry.period or self.period
+            return
+        for term in entry.terms:
+            if term not in self.order:
+                self.order.append(term)
+                self.surfaces.append((term, written))
+        if entry.measure:
+            self.measures.append((entry.strength, self.position, entry.measure))
+        self.total_word = self.total_word or written in _TOTAL_WORDS
+
+    def measure(self, unit: Unit | None) -> str:
+        candidates = list(self.measures)
+        if unit is not None and unit.dimension in g.DIMENSION_MEASURES:
+            candidates.append((_UNIT, 0, g.DIMENSION_MEASURES[unit.dimension]))
+        elif unit is not None and not unit.dimension.startswith("?"):
+            numerator = unit.dimension.split("/")[0]
+            candidates.append((_UNIT, 0, g.DIMENSION_MEASURES.get(numerator, "quantity")))
+        if not candidates:
+            return "unspecified"
+        return max(candidates)[2]
+
+
+def _clean_part(part: str, builder: _Builder) -> tuple[AgeRange | None, Unit | None, str]:
+    part = _ENUMERATION.sub("", part)
+    if _PART_MARKER.match(part):
+        builder.part_of = True
+        part = _PART_MARKER.sub("", part)
+    age, part = extract_age(part)
+    unit = parse_unit(part)  # a part that is only a unit: 面积/亩
+    if unit is not None:
+        return age, unit, ""
+    unit, part = _take_units(part)
+    return age, unit, _PUNCTUATION.sub("", part)
+
+
+@lru_cache(maxsize=200_000)
+def signature(label: str, unit: str | None = None) -> Signature:
+    """Read a label (and its unit, if given apart) into a Signature."""
+    builder = _Builder()
+    age: AgeRange | None = None
+    found_unit: Unit | None = None
+    texts: list[str] = []
+    for part in _split_parts(normalise(label)):
+        part_age, part_unit, text = _clean_part(part, builder)
+        if part_age is not None:
+            age = part_age if age is None else age.intersect(part_age)
+        found_unit = part_unit or found_unit
+        texts.append(text)
+        for written, entry in segment(text):
+            builder.add(written, entry)
+    final_unit = _unit_from_param(unit) or found_unit
+    terms = frozenset(builder.order)
+    if age is not None:
+        terms -= g.AGE_CLASS_TERMS  # the range names the population more precisely
+    measure = builder.measure(final_unit)
+    return Signature(
+        label=label,
+        text=(age.describe() if age else "") + "".join(texts),
+        measure=measure,
+        terms=terms,
+        order=tuple(builder.order),
+        surfaces=tuple(builder.surfaces),
+        unknown=frozenset(builder.unknown),
+        age=age,
+        unit=final_unit,
+        period=builder.period,
+        part_of=builder.part_of,
+        ignored=tuple(builder.ignored),
+        specific=bool(terms) or age is not None or measure == "name" or builder.total_word,
+    )
+
+
+def unit_of(label: str) -> str | None:
+    """The unit written in a label, if any: 脱贫户数（户） -> 户."""
+    found = signature(label).unit
+    return found.text if found else None
+
+
+# --- bookkeeping columns -------------------------------------------------------------------------
+
+_ADMIN = "|".join(sorted(map(re.escape, g.ADMIN_LEVELS), key=len, reverse=True))
+_ADMIN_KEY = re.compile(rf"^(?:所属)?(?:{_ADMIN})+(?:名称|名)?$")
+_KEY_LABELS = frozenset(normalise(label) for label in g.KEY_LABELS)
+
+
+def is_key_label(label: str) -> bool:
+    """True for bookkeeping columns: 序号, 村（社区）名称, 单位名称, 填报日期, 备注 …"""
+    text = _PUNCTUATION.sub("", _ENUMERATION.sub("", normalise(label)))
+    return text in _KEY_LABELS or bool(_ADMIN_KEY.match(text))
+
+
+# --- naming --------------------------------------------------------------------------------------
+
+_MEASURE_SUFFIX = {
+    "persons": "人数", "households": "户数", "person_times": "人次", "items": "数",
+    "count": "数", "rate": "率", "area": "面积", "date": "日期", "age": "年龄",
+}
+_ADDRESS_NAMES = {"现住": "现住址", "户籍": "户籍地址", "工作": "工作地址", "通讯": "通讯地址",
+                  "出生": "出生地", "籍贯": "籍贯"}
+
+
+def canonical_name(sig: Signature) -> str:
+    """A readable canonical name for the data item a signature describes."""
+    age = sig.age.describe() if sig.age else ""
+    if sig.measure == "address":
+        kinds = [_ADDRESS_NAMES.get(term, term) for term in sig.order]
+        return age + ("".join(kinds) if kinds else "地址")
+    words = "".join(sig.order)
+    return age + words + _name_suffix(sig, words)
+
+
+def _name_suffix(sig: Signature, words: str) -> str:
+    if sig.measure == "amount":
+        return "" if any(term in g.AMOUNT_NOUNS for term in sig.order) else "金额"
+    if sig.measure == "name":
+        return "姓名" if not sig.order or any(t in g.PERSON_NOUNS for t in sig.order) else "名称"
+    if sig.measure == "id":
+        return "" if "身份证号" in sig.order else "编号"
+    if sig.measure == "flag":
+        return ""
+    suffix = _MEASURE_SUFFIX.get(sig.measure, "")
+    return "" if words.endswith(suffix) else suffix

@@ -1,0 +1,122 @@
+"""Who may do what to which object: every POLICY action against every person of the story.
+
+Each cell of the matrix is its own test, so a change in the policy names the exact person and action
+that moved. Allowed cells pass `authorize`; forbidden cells raise PermissionDenied from it and make
+`can` say no.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.orm import Session
+
+from fillonce.accounts import service as accounts
+from fillonce.accounts.permissions import POLICY, ROLES, authorize, can
+from fillonce.catalog import service as catalog
+from fillonce.core.errors import PermissionDenied
+from fillonce.orgunits import service as orgunits
+from stories import PEOPLE, build_story
+
+EVERYONE = frozenset(PEOPLE)
+
+# action -> (the object it is checked against, who may)
+MATRIX: dict[str, tuple[str, frozenset[str]]] = {
+    "orgunit.view": ("unit V1", EVERYONE),
+    "orgunit.view_detail": ("unit V1", frozenset({"alice", "carol", "heidi", "ivan", "judy"})),
+    "orgunit.manage": ("nothing", frozenset({"judy"})),
+    "department.manage": ("nothing", frozenset({"judy"})),
+    "account.manage": ("nothing", frozenset({"judy"})),
+    "account.view": ("account alice", frozenset({"alice", "judy"})),
+    "account.change_password": ("account alice", frozenset({"alice", "judy"})),
+    "catalog.view": ("nothing", EVERYONE),
+    "catalog.create": ("department MZJ", frozenset({"erin", "heidi", "judy"})),
+    "catalog.update": ("element DIBAO_PERSONS", frozenset({"erin", "heidi", "judy"})),
+    "catalog.manage_categories": ("nothing", frozenset({"heidi", "judy"})),
+    "ledger.view": ("nothing", frozenset({"heidi", "ivan", "judy"})),
+    "ledger.checkpoint": ("nothing", frozenset({"judy"})),
+}
+
+# The same actions on other objects: scope decides, not the role alone.
+SCOPED: list[tuple[str, str, frozenset[str]]] = [
+    ("orgunit.view_detail", "unit V2", frozenset({"carol", "heidi", "ivan", "judy"})),
+    ("orgunit.view_detail", "unit S1", frozenset({"carol", "heidi", "ivan", "judy"})),
+    ("orgunit.view_detail", "unit V3", frozenset({"bob", "dave", "heidi", "ivan", "judy"})),
+    ("orgunit.view_detail", "unit D2", frozenset({"dave", "heidi", "ivan", "judy"})),
+    ("orgunit.view_detail", "unit C", frozenset({"heidi", "ivan", "judy"})),
+    ("account.view", "account bob", frozenset({"bob", "judy"})),
+    ("account.change_password", "account judy", frozenset({"judy"})),
+    ("catalog.create", "department WJW", frozenset({"grace", "heidi", "judy"})),
+    ("catalog.update", "element CHILDREN_0_6", frozenset({"grace", "heidi", "judy"})),
+    ("catalog.update", "element DIBAO_HOUSEHOLDS", frozenset({"erin", "heidi", "judy"})),
+]
+
+
+@pytest.fixture(scope="module")
+def shared_story(migrated_engine):
+    """One story for the whole module: permission checks only read, so they can share it."""
+    with migrated_engine.connect() as connection:
+        outer = connection.begin()
+        with Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False) as db:
+            yield build_story(db)
+        outer.rollback()
+
+
+def _object(story, name: str):
+    kind, _, code = name.partition(" ")
+    db = story.db
+    return {
+        "nothing": lambda: None,
+        "unit": lambda: orgunits.get(db, code),
+        "account": lambda: accounts.get_account(db, code),
+        "department": lambda: accounts.get_department(db, code),
+        "element": lambda: catalog.get(db, code),
+    }[kind]()
+
+
+def _check_cell(story, person: str, action: str, target: str, allowed: bool) -> None:
+    actor, obj = story.actors[person], _object(story, target)
+    assert can(actor, action, obj) is allowed, f"{person} {'should' if allowed else 'should not'} {action} {target}"
+    if allowed:
+        authorize(actor, action, obj)
+    else:
+        with pytest.raises(PermissionDenied, match=f"{person} may not {action}"):
+            authorize(actor, action, obj)
+
+
+def test_the_matrix_covers_every_action_and_the_story_every_role():
+    assert set(MATRIX) == set(POLICY)
+    assert {role for role, *_ in PEOPLE.values()} == set(ROLES)
+
+
+@pytest.mark.parametrize("person", sorted(PEOPLE))
+@pytest.mark.parametrize("action", sorted(MATRIX))
+def test_policy_matrix(shared_story, action, person):
+    target, allowed = MATRIX[action]
+    _check_cell(shared_story, person, action, target, person in allowed)
+
+
+@pytest.mark.parametrize("action,target,allowed", SCOPED, ids=[f"{a}-{t}" for a, t, _ in SCOPED])
+def test_scope_decides_on_other_objects(shared_story, action, target, allowed):
+    for person in sorted(PEOPLE):
+        _check_cell(shared_story, person, action, target, person in allowed)
+
+
+def test_a_reporter_sees_the_people_of_her_own_village_only(shared_story):
+    alice, v1, v2 = shared_story.alice, _object(shared_story, "unit V1"), _object(shared_story, "unit V2")
+    assert alice.covers(v1) and not alice.covers(v2)
+    # A unit whose code starts like V1's is not inside V1: paths end with a slash.
+    assert not alice.covers(type("Unit", (), {"path": "/C/D1/S1/V10/"})())
+
+
+def test_nobody_signed_in_may_do_nothing(shared_story):
+    for action in POLICY:
+        assert can(None, action) is False
+        with pytest.raises(PermissionDenied, match="anonymous may not"):
+            authorize(None, action)
+
+
+def test_an_unknown_action_is_a_bug_not_a_refusal(shared_story):
+    with pytest.raises(KeyError, match="catalog.delete"):
+        can(shared_story.judy, "catalog.delete")
+    with pytest.raises(KeyError):
+        authorize(shared_story.alice, "catalog.delete")

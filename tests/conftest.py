@@ -1,0 +1,117 @@
+"""Every test runs on SQLite and on PostgreSQL, each test inside a transaction that is rolled back.
+
+PostgreSQL tests skip with a reason when no server answers, unless FILLONCE_REQUIRE_POSTGRES=1 (CI),
+where an unreachable server is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.orm import Session, sessionmaker
+
+POSTGRES_URL = os.environ.get("FILLONCE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+REQUIRE_POSTGRES = os.environ.get("FILLONCE_REQUIRE_POSTGRES", "") in {"1", "true", "yes"}
+DATABASES = [d.strip() for d in os.environ.get("FILLONCE_TEST_DATABASES", "sqlite,postgresql").split(",") if d.strip()]
+KEY_DIR = Path(tempfile.mkdtemp(prefix="fillonce-test-keys-"))
+
+
+def pytest_configure(config):
+    # Tests never touch a developer's own keys or database.
+    os.environ["FILLONCE_LEDGER_KEY_DIR"] = str(KEY_DIR)
+    os.environ.pop("FILLONCE_LEDGER_KEY", None)
+    os.environ.pop("FILLONCE_LEDGER_SALT", None)
+    os.environ["FILLONCE_DATABASE_URL"] = f"sqlite:///{KEY_DIR / 'unused.db'}"
+    from fillonce.core.config import load_settings
+    from fillonce.ledger import keys
+
+    keys.ensure_keys(load_settings())
+
+
+def _postgres_schema_url(schema: str) -> str:
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    return f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
+
+
+def _reach_postgres():
+    from fillonce.core.db import check_connection, make_engine
+    from fillonce.core.errors import DatabaseError
+
+    engine = make_engine(POSTGRES_URL)
+    try:
+        check_connection(engine)
+    except DatabaseError as exc:
+        engine.dispose()
+        if REQUIRE_POSTGRES:
+            pytest.fail(f"FILLONCE_REQUIRE_POSTGRES is set but PostgreSQL is unreachable: {exc}")
+        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL} ({exc}); set FILLONCE_TEST_POSTGRES_URL")
+    return engine
+
+
+def fresh_database_url(kind: str, tmp_dir: Path) -> tuple[str, callable]:
+    """A new empty database of `kind` and a function that removes it."""
+    if kind == "sqlite":
+        path = tmp_dir / f"fillonce-{uuid.uuid4().hex[:8]}.db"
+        return f"sqlite:///{path}", lambda: None
+    admin = _reach_postgres()
+    schema = f"fo_test_{uuid.uuid4().hex[:12]}"
+    with admin.begin() as connection:
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+
+    def drop() -> None:
+        with admin.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+    return _postgres_schema_url(schema), drop
+
+
+@pytest.fixture(scope="session", params=[d for d in ("sqlite", "postgresql") if d in DATABASES])
+def database_kind(request) -> str:
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def migrated_engine(database_kind, tmp_path_factory):
+    from fillonce.core import migrate
+    from fillonce.core.db import make_engine
+
+    url, drop = fresh_database_url(database_kind, tmp_path_factory.mktemp(database_kind))
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    yield engine
+    engine.dispose()
+    drop()
+
+
+@pytest.fixture
+def connection(migrated_engine):
+    """One connection per test with an outer transaction rolled back at the end: no state leaks."""
+    with migrated_engine.connect() as connection:
+        outer = connection.begin()
+        yield connection
+        outer.rollback()
+
+
+@pytest.fixture
+def sessions(connection) -> sessionmaker[Session]:
+    # Commits inside services release a savepoint; the outer transaction still rolls everything back.
+    return sessionmaker(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+
+
+@pytest.fixture
+def db(sessions) -> Session:
+    with sessions() as session:
+        yield session
+
+
+@pytest.fixture
+def story(db):
+    from stories import build_story
+
+    return build_story(db)
