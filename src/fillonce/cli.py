@@ -246,7 +246,8 @@ def ledger_verify() -> None:
         return
     first = report.first_bad_entry()
     for problem in report.problems:
-        errors.print(f"[red]问题 / problem:[/red] {problem}", highlight=False)
+        errors.print("[red]问题 / problem:[/red] ", end="")
+        errors.print(str(problem), markup=False, highlight=False)
     if first is not None:
         errors.print(f"第一个有问题的条目 / first bad entry: {first}")
     raise typer.Exit(1)

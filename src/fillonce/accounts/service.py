@@ -124,7 +124,10 @@ def _check_account(db: Session, data: AccountInput) -> tuple[OrgUnit | None, Dep
         if not data.department_code:
             raise ValidationError(Text(f"用户 {data.username}：部门工作人员必须指定部门",
                                        f"account {data.username}: department staff need a department"))
-        department = get_department(db, data.department_code)
+        department = db.scalar(select(Department).where(Department.code == data.department_code))
+        if department is None:
+            raise ValidationError(Text(f"用户 {data.username}：部门 {data.department_code} 不存在",
+                                       f"account {data.username}: department {data.department_code} does not exist"))
     return unit, department
 
 

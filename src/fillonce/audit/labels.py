@@ -86,11 +86,13 @@ class Signature:
     surfaces: tuple[tuple[str, str], ...]
     unknown: frozenset[str]
     age: AgeRange | None
+    age_text: str
     unit: Unit | None
     period: str | None
     part_of: bool
     ignored: tuple[str, ...]
     specific: bool
+    measure_word: str
 
     def surface(self, term: str) -> str:
         """The words as written that produced a canonical term."""
@@ -214,15 +216,17 @@ def _age_from_match(match: re.Match[str], kind: str) -> AgeRange:
     }[kind]
 
 
-def extract_age(text: str) -> tuple[AgeRange | None, str]:
-    """Find age ranges (65周岁以上, 0-6岁, 未满18周岁 …); return the range and the rest of the text.
+def extract_age(text: str) -> tuple[AgeRange | None, str, str]:
+    """Find age ranges (65周岁以上, 0-6岁, 未满18周岁 …).
 
+    Returns the range, the age words as written, and the rest of the text.
     以上/以下 include the number as in Chinese law; 不满/未满/低于 exclude it.
     """
     if "岁" not in text:
-        return None, text
+        return None, "", text
     text = _CN_AGE.sub(lambda m: str(_chinese_number(m.group(1))), text)
     age: AgeRange | None = None
+    written = ""
     found = True
     while found:
         found = False
@@ -231,10 +235,11 @@ def extract_age(text: str) -> tuple[AgeRange | None, str]:
             if match:
                 piece = _age_from_match(match, kind)
                 age = piece if age is None else age.intersect(piece)
+                written += match.group(0)
                 text = text[: match.start()] + text[match.end():]
                 found = True
                 break
-    return age, text
+    return age, written, text
 
 
 # --- units ---------------------------------------------------------------------------------------
@@ -246,9 +251,11 @@ _TRAILING_UNIT = re.compile(r"(?:单位[:]?)?([%‰])$|单位:(\S+)$")
 
 def parse_unit(text: str | None) -> Unit | None:
     """A unit from its written form (万元, (亩), 单位：人, 元/人), or None if it is not one."""
-    if not text:
-        return None
-    written = _UNIT_PREFIX.sub("", normalise(text).strip("()"))
+    return _parse_normalised_unit(normalise(text)) if text else None
+
+
+def _parse_normalised_unit(text: str) -> Unit | None:
+    written = _UNIT_PREFIX.sub("", text.strip("()"))
     if written in g.UNITS:
         dimension, factor = g.UNITS[written]
         return Unit(written, dimension, factor)
@@ -275,16 +282,17 @@ def _take_units(text: str) -> tuple[Unit | None, str]:
 
     def replace(match: re.Match[str]) -> str:
         nonlocal unit
-        parsed = parse_unit(match.group(1))
+        parsed = _parse_normalised_unit(match.group(1))
         if parsed is None:
             return match.group(1)
         unit = parsed
         return ""
 
-    text = _BRACKETED.sub(replace, text)
+    if "(" in text:
+        text = _BRACKETED.sub(replace, text)
     trailing = _TRAILING_UNIT.search(text)
     if trailing:
-        parsed = parse_unit(trailing.group(1) or trailing.group(2))
+        parsed = _parse_normalised_unit(trailing.group(1) or trailing.group(2))
         if parsed is not None:
             unit = parsed
             text = text[: trailing.start()]
@@ -294,9 +302,17 @@ def _take_units(text: str) -> tuple[Unit | None, str]:
 # --- segmentation --------------------------------------------------------------------------------
 
 _LEXICON = _build_lexicon()
-_LONGEST: dict[str, int] = {}
-for _word in _LEXICON:
-    _LONGEST[_word[0]] = max(_LONGEST.get(_word[0], 0), len(_word))
+
+
+def _word_lengths() -> dict[str, tuple[int, ...]]:
+    """For each first character, the lengths of the glossary words starting with it, longest first."""
+    lengths: dict[str, set[int]] = {}
+    for word in _LEXICON:
+        lengths.setdefault(word[0], set()).add(len(word))
+    return {char: tuple(sorted(found, reverse=True)) for char, found in lengths.items()}
+
+
+_LENGTHS = _word_lengths()
 
 
 def segment(text: str) -> list[tuple[str, _Word | None]]:
@@ -304,12 +320,14 @@ def segment(text: str) -> list[tuple[str, _Word | None]]:
     pieces: list[tuple[str, _Word | None]] = []
     run_start = None
     i, n = 0, len(text)
+    lexicon = _LEXICON
     while i < n:
         found = None
-        for length in range(min(_LONGEST.get(text[i], 0), n - i), 0, -1):
-            entry = _LEXICON.get(text[i: i + length])
+        for length in _LENGTHS.get(text[i], ()):
+            word = text[i: i + length]
+            entry = lexicon.get(word)
             if entry is not None:
-                found = (text[i: i + length], entry)
+                found = (word, entry)
                 break
         if found is None:
             run_start = i if run_start is None else run_start
@@ -325,6 +343,7 @@ def segment(text: str) -> list[tuple[str, _Word | None]]:
     return pieces
 
 
+@lru_cache(maxsize=50_000)
 def _unknown_word(run: str) -> _Word:
     """Unknown words are content; one ending like 调解员 or 留守妇 names people."""
     if run.endswith(_PERSON_RUN_ENDINGS):
@@ -334,6 +353,8 @@ def _unknown_word(run: str) -> _Word:
 
 def _split_parts(label: str) -> list[str]:
     """Split a two-level header "parent/child" at slashes outside brackets."""
+    if "/" not in label:
+        return [label]
     parts, depth, current = [], 0, []
     for char in label:
         depth += char == "("
@@ -357,7 +378,7 @@ class _Builder:
         self.order: list[str] = []
         self.surfaces: list[tuple[str, str]] = []
         self.unknown: set[str] = set()
-        self.measures: list[tuple[int, int, str]] = []  # (strength, position, measure)
+        self.measures: list[tuple[int, int, str, str]] = []  # strength, position, measure, word
         self.period: str | None = None
         self.part_of = False
         self.ignored: list[str] = []
@@ -380,32 +401,41 @@ class _Builder:
                 self.order.append(term)
                 self.surfaces.append((term, written))
         if entry.measure:
-            self.measures.append((entry.strength, self.position, entry.measure))
+            word = "" if entry.terms else written  # a word of its own, such as 人口数 or 率
+            self.measures.append((entry.strength, self.position, entry.measure, word))
         self.total_word = self.total_word or written in _TOTAL_WORDS
 
-    def measure(self, unit: Unit | None) -> str:
+    def measure(self, unit: Unit | None) -> tuple[str, str]:
+        """The measure and the word that said it ("" when implied by a noun or the unit)."""
         candidates = list(self.measures)
-        if unit is not None and unit.dimension in g.DIMENSION_MEASURES:
-            candidates.append((_UNIT, 0, g.DIMENSION_MEASURES[unit.dimension]))
-        elif unit is not None and not unit.dimension.startswith("?"):
+        if unit is not None and not unit.dimension.startswith("?"):
             numerator = unit.dimension.split("/")[0]
-            candidates.append((_UNIT, 0, g.DIMENSION_MEASURES.get(numerator, "quantity")))
+            candidates.append((_UNIT, 0, g.DIMENSION_MEASURES.get(numerator, "quantity"), ""))
         if not candidates:
-            return "unspecified"
-        return max(candidates)[2]
+            return "unspecified", ""
+        _, _, measure, word = max(candidates)
+        return measure, word
 
 
-def _clean_part(part: str, builder: _Builder) -> tuple[AgeRange | None, Unit | None, str]:
+@dataclass(frozen=True, slots=True)
+class _Part:
+    age: AgeRange | None
+    age_text: str
+    unit: Unit | None
+    text: str
+
+
+def _clean_part(part: str, builder: _Builder) -> _Part:
     part = _ENUMERATION.sub("", part)
     if _PART_MARKER.match(part):
         builder.part_of = True
         part = _PART_MARKER.sub("", part)
-    age, part = extract_age(part)
-    unit = parse_unit(part)  # a part that is only a unit: 面积/亩
+    age, age_text, part = extract_age(part)
+    unit = _parse_normalised_unit(part) if len(part) <= 6 else None  # a part that is a unit: 面积/亩
     if unit is not None:
-        return age, unit, ""
+        return _Part(age, age_text, unit, "")
     unit, part = _take_units(part)
-    return age, unit, _PUNCTUATION.sub("", part)
+    return _Part(age, age_text, unit, _PUNCTUATION.sub("", part))
 
 
 @lru_cache(maxsize=200_000)
@@ -413,35 +443,38 @@ def signature(label: str, unit: str | None = None) -> Signature:
     """Read a label (and its unit, if given apart) into a Signature."""
     builder = _Builder()
     age: AgeRange | None = None
+    age_text, texts = "", []
     found_unit: Unit | None = None
-    texts: list[str] = []
-    for part in _split_parts(normalise(label)):
-        part_age, part_unit, text = _clean_part(part, builder)
-        if part_age is not None:
-            age = part_age if age is None else age.intersect(part_age)
-        found_unit = part_unit or found_unit
-        texts.append(text)
-        for written, entry in segment(text):
+    for raw_part in _split_parts(normalise(label)):
+        part = _clean_part(raw_part, builder)
+        if part.age is not None:
+            age = part.age if age is None else age.intersect(part.age)
+            age_text += part.age_text
+        found_unit = part.unit or found_unit
+        texts.append(part.text)
+        for written, entry in segment(part.text):
             builder.add(written, entry)
     final_unit = _unit_from_param(unit) or found_unit
     terms = frozenset(builder.order)
     if age is not None:
         terms -= g.AGE_CLASS_TERMS  # the range names the population more precisely
-    measure = builder.measure(final_unit)
+    measure, measure_word = builder.measure(final_unit)
     return Signature(
         label=label,
-        text=(age.describe() if age else "") + "".join(texts),
+        text=age_text + "".join(texts),
         measure=measure,
         terms=terms,
         order=tuple(builder.order),
         surfaces=tuple(builder.surfaces),
         unknown=frozenset(builder.unknown),
         age=age,
+        age_text=age_text,
         unit=final_unit,
         period=builder.period,
         part_of=builder.part_of,
         ignored=tuple(builder.ignored),
         specific=bool(terms) or age is not None or measure == "name" or builder.total_word,
+        measure_word=measure_word,
     )
 
 
@@ -476,22 +509,24 @@ _ADDRESS_NAMES = {"现住": "现住址", "户籍": "户籍地址", "工作": "�
 
 def canonical_name(sig: Signature) -> str:
     """A readable canonical name for the data item a signature describes."""
-    age = sig.age.describe() if sig.age else ""
+    age = sig.age_text
     if sig.measure == "address":
         kinds = [_ADDRESS_NAMES.get(term, term) for term in sig.order]
         return age + ("".join(kinds) if kinds else "地址")
     words = "".join(sig.order)
+    if sig.measure == "flag":
+        return "是否" + age + words
     return age + words + _name_suffix(sig, words)
 
 
 def _name_suffix(sig: Signature, words: str) -> str:
+    if sig.measure_word and sig.measure not in ("name", "id", "address"):
+        return sig.measure_word
     if sig.measure == "amount":
         return "" if any(term in g.AMOUNT_NOUNS for term in sig.order) else "金额"
     if sig.measure == "name":
         return "姓名" if not sig.order or any(t in g.PERSON_NOUNS for t in sig.order) else "名称"
     if sig.measure == "id":
         return "" if "身份证号" in sig.order else "编号"
-    if sig.measure == "flag":
-        return ""
     suffix = _MEASURE_SUFFIX.get(sig.measure, "")
     return "" if words.endswith(suffix) else suffix

@@ -78,6 +78,7 @@ def _reset_changes(session: Session, _transaction, _connection) -> None:
 
 @event.listens_for(Session, "before_commit")
 def _refuse_unrecorded(session: Session) -> None:
+    session.flush()  # commit() fires this event before its own flush: see every pending change now
     changed = session.info.pop(CHANGED, [])
     if not changed:
         return

@@ -139,11 +139,11 @@ def _check_tree_and_replay(db: Session, report: Report, expected: dict[str, str 
         if not _check_nodes(db, created, report):
             return
         size += len(rows)
+        report.size = size
         keep = set(merkle.subtree_root_keys(0, size))
         compact = {(lvl, idx): h for lvl, idx, h in created if (lvl, idx) in keep} | {
             k: v for k, v in compact.items() if k in keep}
         progress(size)
-    report.size = size
     head = log.current_size(db)
     if head != size:
         report.problems.append(Problem(f"the log head says {head} entries but {size} are stored",
@@ -153,6 +153,8 @@ def _check_tree_and_replay(db: Session, report: Report, expected: dict[str, str 
 def _check_checkpoints(db: Session, settings: Settings, report: Report) -> None:
     log_key = note.parse_verifier_key(keys.verifier_key(settings))
     witnesses = [parse_cosigner_verifier_key(key) for _, key in settings.witnesses]
+    tree_ok = report.ok
+    still_matching = 0  # the largest signed size the log still agrees with: a rewrite starts after it
     for checkpoint in db.scalars(select(Checkpoint).order_by(Checkpoint.size)):
         report.checkpoints += 1
         label = f"checkpoint {checkpoint.id} (size {checkpoint.size})"
@@ -163,9 +165,14 @@ def _check_checkpoints(db: Session, settings: Settings, report: Report) -> None:
             continue
         if body.size != checkpoint.size or body.root_hash != bytes(checkpoint.root):
             report.problems.append(Problem(f"{label}: stored size/root differ from the signed note"))
-        if body.size > report.size or (report.ok and log.root_at(db, body.size) != body.root_hash):
-            report.problems.append(Problem(f"{label}: the log no longer has the tree this checkpoint signed "
-                                           "(rewritten or truncated)", entry=min(body.size, report.size)))
+        if tree_ok and body.size > report.size:
+            report.problems.append(Problem(f"{label}: the log was truncated below this signed size",
+                                           entry=report.size))
+        elif tree_ok and log.root_at(db, body.size) != body.root_hash:
+            report.problems.append(Problem(f"{label}: the log no longer has the tree this checkpoint signed; "
+                                           f"it was rewritten after entry {still_matching}", entry=still_matching))
+        elif tree_ok:
+            still_matching = body.size
         for cosig in db.scalars(select(Cosignature).where(Cosignature.checkpoint_id == checkpoint.id)):
             report.cosignatures += 1
             known = [w for w in witnesses if w.name == cosig.witness]
@@ -209,6 +216,7 @@ def _last_entry(db: Session, key: str) -> int | None:
 
 
 def verify(db: Session, settings: Settings, progress: Callable[[int], None] = lambda n: None) -> Report:
+    db.expire_all()  # compare what the database holds now, not what this session remembers
     report = Report()
     expected: dict[str, str | None] = {}
     _check_tree_and_replay(db, report, expected, progress)

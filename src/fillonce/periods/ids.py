@@ -28,7 +28,7 @@ YEARLY = "yearly"
 FIRST_YEAR = 1900
 LAST_YEAR = 2999
 
-ONE_DAY = timedelta(days=1)
+_ONE_DAY = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -124,10 +124,10 @@ class Period:
         return self.start <= day <= self.end
 
     def next(self) -> Period:
-        return period_of(self.type, self.end + ONE_DAY)
+        return period_of(self.type, self.end + _ONE_DAY)
 
     def previous(self) -> Period:
-        return period_of(self.type, self.start - ONE_DAY)
+        return period_of(self.type, self.start - _ONE_DAY)
 
 
 def parse_period(text: str) -> Period:
@@ -198,7 +198,9 @@ def periods_within(period: Period, finer_type: str) -> list[Period]:
 def _decode(text: object) -> tuple[str, date, date]:
     """The type, start and end a canonical id names; PeriodError otherwise."""
     if not isinstance(text, str):
-        raise PeriodError(Text(f"报告期编号必须是字符串，而不是 {text!r}", f"a period id must be a string, not {text!r}"))
+        raise PeriodError(
+            Text(f"报告期编号必须是字符串，而不是 {_shown(text)}", f"a period id must be a string, not {_shown(text)}")
+        )
     for period_type, pattern in _ID_PATTERNS.items():
         match = pattern.fullmatch(text)
         if match:
@@ -270,8 +272,8 @@ def _require_type(period_type: str) -> PeriodType:
         known = ", ".join(PERIOD_TYPES)
         raise PeriodError(
             Text(
-                f"未知的报告期类型 {period_type!r}，可选：{known}",
-                f"unknown period type {period_type!r}; known types: {known}",
+                f"未知的报告期类型 {_shown(period_type)}，可选：{known}",
+                f"unknown period type {_shown(period_type)}; known types: {known}",
             )
         ) from None
 
@@ -313,9 +315,10 @@ def _require_canonical(text: str, canonical: str) -> None:
         )
 
 
-def _shown(text: str) -> str:
-    """The id quoted for a message, cut short so a pasted paragraph cannot flood it."""
-    return repr(text if len(text) <= 40 else text[:40] + "…")
+def _shown(value: object) -> str:
+    """The value quoted for a message, cut short so a pasted paragraph cannot flood it."""
+    quoted = repr(value)
+    return quoted if len(quoted) <= 42 else quoted[:41] + "…"
 
 
 # --- dates, ids and labels from a period's start ---------------------------------------------
@@ -335,7 +338,7 @@ def _end_of_period(period_type: str, start: date) -> date:
         return start
     if period_type == WEEKLY:
         return start + timedelta(days=6)
-    return _first_of_month_after(start, _MONTHS_PER_PERIOD[period_type]) - ONE_DAY
+    return _first_of_month_after(start, _MONTHS_PER_PERIOD[period_type]) - _ONE_DAY
 
 
 def _first_of_month_after(first_of_month: date, months: int) -> date:

@@ -1,0 +1,92 @@
+"""Tampering behind the app's back, with plain SQL: each kind is found and `verify` names where."""
+
+from datetime import date
+
+from sqlalchemy import insert, select, text, update
+
+from fillonce.core.config import load_settings
+from fillonce.ledger import log, merkle
+from fillonce.ledger import service as ledger
+from fillonce.ledger.models import LedgerEntry, LedgerHead, LedgerNode
+from fillonce.ledger.verify import verify
+from fillonce.orgunits import service as orgunits
+
+
+def _verify(db):
+    return verify(db, load_settings())
+
+
+def test_an_untouched_ledger_verifies(story):
+    ledger.make_checkpoint(story.db, load_settings())
+    report = _verify(story.db)
+    assert report.ok, report.problems
+    assert report.objects > 0 and report.checkpoints == 1
+
+
+def test_a_value_changed_in_a_table_is_named_with_its_object(story):
+    unit = orgunits.get(story.db, "V1")
+    story.db.execute(text("UPDATE org_unit SET name_zh = '篡改' WHERE code = 'V1'"))
+    report = _verify(story.db)
+    assert not report.ok
+    assert any(p.object == f"org_unit:{unit.id}" and "behind" in p.what for p in report.problems)
+
+
+def test_a_row_inserted_or_deleted_behind_the_app_is_found(story):
+    story.db.execute(text("INSERT INTO org_unit (code, name_zh, name_en, level, path, opened_on) "
+                          "VALUES ('X9', '黑户', '', 1, '/X9/', :d)"), {"d": date(2020, 1, 1)})
+    report = _verify(story.db)
+    assert any("not in the ledger" in p.what for p in report.problems)
+
+
+def test_a_deleted_entry_is_a_gap(story):
+    story.db.execute(text("DELETE FROM ledger_entry WHERE idx = 5"))
+    report = _verify(story.db)
+    assert report.first_bad_entry() == 5 and "contiguous" in report.problems[0].what
+
+
+def test_reordered_entries_break_their_leaves(story):
+    story.db.execute(text("UPDATE ledger_entry SET idx = -1 WHERE idx = 3"))
+    story.db.execute(text("UPDATE ledger_entry SET idx = 3 WHERE idx = 4"))
+    story.db.execute(text("UPDATE ledger_entry SET idx = 4 WHERE idx = -1"))
+    report = _verify(story.db)
+    assert report.first_bad_entry() == 3
+
+
+def test_an_edited_entry_is_named(story):
+    story.db.execute(text("UPDATE ledger_entry SET body = replace(body, '\"judy\"', '\"ivan\"') WHERE idx = 7"))
+    story.db.execute(text("UPDATE ledger_entry SET body = replace(body, 'installer', 'intruder') WHERE idx = 7"))
+    report = _verify(story.db)
+    assert report.first_bad_entry() == 7
+
+
+def test_a_truncated_log_with_a_different_tail_contradicts_the_signed_checkpoint(story):
+    settings = load_settings()
+    ledger.make_checkpoint(story.db, settings)
+    signed_size = ledger.latest_checkpoint(story.db).size
+    keep = signed_size - 3
+    story.db.execute(text("DELETE FROM ledger_entry WHERE idx >= :k"), {"k": keep})
+    story.db.execute(text("DELETE FROM ledger_node"))
+    story.db.execute(text("UPDATE ledger_head SET size = 0"))
+    _rebuild_nodes(story.db)  # a careful forger recomputes the tree...
+    orgunits.rename(story.db, story.judy, "V3", "另一个尾巴")  # ...and appends a different tail
+    orgunits.rename(story.db, story.judy, "V2", "另一个尾巴二")
+    orgunits.rename(story.db, story.judy, "V1", "另一个尾巴三")
+    report = _verify(story.db)
+    assert any("rewritten" in p.what for p in report.problems)
+
+
+def _rebuild_nodes(db):
+    bodies = list(db.scalars(select(LedgerEntry.body).order_by(LedgerEntry.idx)))
+    leaves = [merkle.leaf_hash(b.encode()) for b in bodies]
+    nodes = merkle.new_complete_nodes(0, leaves, lambda keys: {})
+    db.execute(insert(LedgerNode), [{"key": log.node_key(l, i), "hash": h} for l, i, h in nodes])
+    db.execute(update(LedgerHead).values(size=len(bodies)))
+
+
+def test_a_replaced_checkpoint_signature_is_found(story):
+    settings = load_settings()
+    checkpoint = ledger.make_checkpoint(story.db, settings)
+    forged = checkpoint.note.replace(checkpoint.note.splitlines()[1], str(checkpoint.size - 1))
+    story.db.execute(text("UPDATE ledger_checkpoint SET note = :n WHERE id = :i"), {"n": forged, "i": checkpoint.id})
+    report = _verify(story.db)
+    assert any("signature does not verify" in p.what for p in report.problems)
