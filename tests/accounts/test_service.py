@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
 from fillonce.accounts import service as accounts
@@ -16,6 +17,21 @@ from fillonce.ledger.models import LedgerEntry
 from stories import PASSWORD
 
 REFUSED = "用户名或密码不正确"
+
+
+PRODUCTION_HASHER = accounts.HASHER
+
+
+@pytest.fixture(autouse=True)
+def fast_hashing(monkeypatch):
+    """Argon2 at its cheapest in these tests: the same code paths, without a tenth of a second per hash."""
+    monkeypatch.setattr(accounts, "HASHER", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+
+
+def test_passwords_are_hashed_with_argon2id_at_no_less_than_the_owasp_minimum(story):
+    assert PRODUCTION_HASHER.type.name == "ID"
+    assert PRODUCTION_HASHER.time_cost >= 2 and PRODUCTION_HASHER.memory_cost >= 19 * 1024
+    assert accounts.get_account(story.db, "alice").password_hash.startswith("$argon2id$")
 
 
 def _last_actions(db, count: int) -> list[str]:

@@ -86,6 +86,14 @@ def _view_own_account(actor: Actor, account: Any) -> bool:
     return actor.role == "admin" or actor.account_id == account.id
 
 
+PUBLIC_HISTORY = {"org_unit", "data_element", "department", "category"}
+
+
+def _view_history(actor: Actor, object_type: Any) -> bool:
+    """Reference data's history is open to every signed-in user; people's only to ledger readers."""
+    return object_type in PUBLIC_HISTORY or _readers_of_ledger(actor, object_type)
+
+
 POLICY: dict[str, Callable[[Actor, Any], bool]] = {
     "orgunit.view": _anyone,
     "orgunit.view_detail": _view_unit_detail,
@@ -99,6 +107,7 @@ POLICY: dict[str, Callable[[Actor, Any], bool]] = {
     "catalog.update": _update_element,
     "catalog.manage_categories": _steward,
     "ledger.view": _readers_of_ledger,
+    "ledger.history": _view_history,
     "ledger.checkpoint": _admin,
 }
 

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from fillonce.audit import glossary as g
 
@@ -74,9 +75,11 @@ class _Word:
     period: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Signature:
-    """The structured reading of one label; see the module docstring."""
+class Signature(NamedTuple):
+    """The structured reading of one label; see the module docstring.
+
+    A NamedTuple rather than a frozen dataclass: catalogues build tens of thousands of these.
+    """
 
     label: str
     text: str
@@ -146,23 +149,30 @@ def _expansion_measure(terms: tuple[str, ...]) -> str | None:
 
 # --- text normalisation -------------------------------------------------------------------------
 
-_BRACKETS = str.maketrans({"【": "(", "】": ")", "〔": "(", "〕": ")", "[": "(", "]": ")",
-                           "〈": "(", "〉": ")", "{": "(", "}": ")"})
-_DASHES = re.compile(r"[—–―‐‑－~～〜]")
-_SPACE = re.compile(r"\s+")
+# One translation after NFKC: a single kind of bracket and dash, no whitespace.
+_TIDY = str.maketrans(
+    {**{char: "(" for char in "【〔[〈{"}, **{char: ")" for char in "】〕]〉}"},
+     **{char: "-" for char in "—–―‐‑－~～〜"},
+     **{char: None for char in " \t\n\r\v\f\u3000\xa0\u200b"}}
+)
 
 
 def normalise(text: object) -> str:
     """NFKC (full-width to half-width), lower case, no spaces, one kind of bracket and dash."""
-    cleaned = unicodedata.normalize("NFKC", str(text)).lower().translate(_BRACKETS)
-    return _DASHES.sub("-", _SPACE.sub("", cleaned))
+    return unicodedata.normalize("NFKC", str(text)).lower().translate(_TIDY)
 
 
 _ENUMERATION = re.compile(
     r"^(?:\(?[一二三四五六七八九十]+[)、.]|\(?\d{1,2}[)、](?!\d)|\d{1,2}\.(?!\d)|[①-⑳])"
 )
+_ENUMERATION_STARTS = frozenset("(一二三四五六七八九十0123456789①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳")
 _PART_MARKER = re.compile(rf"^(?:{'|'.join(g.PART_MARKERS)})[:,]?")
-_PUNCTUATION = re.compile(r"[()、,.;:!?\"'“”‘’《》<>·•\-_*#/\\|=]")
+_PUNCTUATION = str.maketrans(dict.fromkeys("()、,.;:!?\"'“”‘’《》<>·•-_*#/\\|=+"))
+
+
+def _strip_enumeration(text: str) -> str:
+    """Drop list numbering such as 1、 (一) 二. ①."""
+    return _ENUMERATION.sub("", text) if text[:1] in _ENUMERATION_STARTS else text
 
 
 # --- ages ----------------------------------------------------------------------------------------
@@ -172,20 +182,19 @@ _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四":
 _CN_AGE = re.compile(r"([零〇一二两三四五六七八九十百]+)(?=周?岁)")
 _YEARS = r"(?:周岁|岁)"
 _INCL = r"(?:\(含\))?"
-_AGE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern), kind)
-    for pattern, kind in (
-        (rf"(\d+){_YEARS}?{_INCL}(?:以上)?(?:-|至|到){_INCL}(\d+){_YEARS}{_INCL}(?:及以下|以下)?{_INCL}", "range"),
-        (rf"(\d+){_YEARS}{_INCL}(?:及以上|以上){_INCL}(\d+){_YEARS}{_INCL}(?:及以下|以下){_INCL}", "range"),
-        (rf"(\d+){_YEARS}(?:以下|以内)\(不含\)", "below"),
-        (rf"(?:年满|已满|满)?(\d+){_YEARS}{_INCL}(?:及其以上|及以上|或以上|以上){_INCL}", "from"),
-        (rf"(?:年满|已满)(\d+){_YEARS}", "from"),
-        (rf"(?:超过|高于|大于)(\d+){_YEARS}", "above"),
-        (rf"(\d+){_YEARS}{_INCL}(?:及以下|以下|以内){_INCL}", "upto"),
-        (rf"(?:不满|未满|低于|小于|不足|未达)(\d+){_YEARS}", "below"),
-        (rf"(\d+){_YEARS}", "exact"),
-    )
+# Tried in this order at each position; the group name says how to read the numbers.
+_AGE_FORMS: tuple[tuple[str, str], ...] = (
+    ("range", rf"(\d+){_YEARS}?{_INCL}(?:以上)?(?:-|至|到){_INCL}(\d+){_YEARS}{_INCL}(?:及以下|以下)?{_INCL}"),
+    ("between", rf"(\d+){_YEARS}{_INCL}(?:及以上|以上){_INCL}(\d+){_YEARS}{_INCL}(?:及以下|以下){_INCL}"),
+    ("below", rf"(\d+){_YEARS}(?:以下|以内)\(不含\)"),
+    ("from", rf"(?:年满|已满|满)?(\d+){_YEARS}{_INCL}(?:及其以上|及以上|或以上|以上){_INCL}"),
+    ("reached", rf"(?:年满|已满)(\d+){_YEARS}"),
+    ("above", rf"(?:超过|高于|大于)(\d+){_YEARS}"),
+    ("upto", rf"(\d+){_YEARS}{_INCL}(?:及以下|以下|以内){_INCL}"),
+    ("under", rf"(?:不满|未满|低于|小于|不足|未达)(\d+){_YEARS}"),
+    ("exact", rf"(\d+){_YEARS}"),
 )
+_AGE = re.compile("|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _AGE_FORMS))
 
 
 def _chinese_number(text: str) -> int:
@@ -203,15 +212,19 @@ def _chinese_number(text: str) -> int:
     return total + digit
 
 
-def _age_from_match(match: re.Match[str], kind: str) -> AgeRange:
-    first = int(match.group(1))
-    if kind == "range":
-        return AgeRange(first, int(match.group(2)))
+def _age_from_match(match: re.Match[str]) -> AgeRange:
+    kind = match.lastgroup or "exact"
+    numbers = [int(n) for n in match.groups()[match.re.groupindex[kind]:] if n and n.isdigit()]
+    first = numbers[0]
+    if kind in ("range", "between"):
+        return AgeRange(first, numbers[1])
     return {
         "from": AgeRange(first, None),
+        "reached": AgeRange(first, None),
         "above": AgeRange(first + 1, None),
         "upto": AgeRange(0, first),
         "below": AgeRange(0, max(first - 1, 0)),
+        "under": AgeRange(0, max(first - 1, 0)),
         "exact": AgeRange(first, first),
     }[kind]
 
@@ -225,21 +238,21 @@ def extract_age(text: str) -> tuple[AgeRange | None, str, str]:
     if "岁" not in text:
         return None, "", text
     text = _CN_AGE.sub(lambda m: str(_chinese_number(m.group(1))), text)
-    age: AgeRange | None = None
-    written = ""
-    found = True
-    while found:
-        found = False
-        for pattern, kind in _AGE_PATTERNS:
-            match = pattern.search(text)
-            if match:
-                piece = _age_from_match(match, kind)
-                age = piece if age is None else age.intersect(piece)
-                written += match.group(0)
-                text = text[: match.start()] + text[match.end():]
-                found = True
-                break
-    return age, written, text
+    ranges: list[AgeRange] = []
+    written: list[str] = []
+
+    def take(match: re.Match[str]) -> str:
+        ranges.append(_age_from_match(match))
+        written.append(match.group(0))
+        return ""
+
+    rest = _AGE.sub(take, text)
+    if not ranges:
+        return None, "", text
+    age = ranges[0]
+    for other in ranges[1:]:
+        age = age.intersect(other)
+    return age, "".join(written), rest
 
 
 # --- units ---------------------------------------------------------------------------------------
@@ -290,7 +303,7 @@ def _take_units(text: str) -> tuple[Unit | None, str]:
 
     if "(" in text:
         text = _BRACKETED.sub(replace, text)
-    trailing = _TRAILING_UNIT.search(text)
+    trailing = _TRAILING_UNIT.search(text) if text[-1:] in "%‰" or "单位" in text else None
     if trailing:
         parsed = _parse_normalised_unit(trailing.group(1) or trailing.group(2))
         if parsed is not None:
@@ -426,8 +439,8 @@ class _Part:
 
 
 def _clean_part(part: str, builder: _Builder) -> _Part:
-    part = _ENUMERATION.sub("", part)
-    if _PART_MARKER.match(part):
+    part = _strip_enumeration(part)
+    if part.startswith(g.PART_MARKERS):
         builder.part_of = True
         part = _PART_MARKER.sub("", part)
     age, age_text, part = extract_age(part)
@@ -435,7 +448,7 @@ def _clean_part(part: str, builder: _Builder) -> _Part:
     if unit is not None:
         return _Part(age, age_text, unit, "")
     unit, part = _take_units(part)
-    return _Part(age, age_text, unit, _PUNCTUATION.sub("", part))
+    return _Part(age, age_text, unit, part.translate(_PUNCTUATION))
 
 
 @lru_cache(maxsize=200_000)
@@ -493,7 +506,7 @@ _KEY_LABELS = frozenset(normalise(label) for label in g.KEY_LABELS)
 
 def is_key_label(label: str) -> bool:
     """True for bookkeeping columns: 序号, 村（社区）名称, 单位名称, 填报日期, 备注 …"""
-    text = _PUNCTUATION.sub("", _ENUMERATION.sub("", normalise(label)))
+    text = _strip_enumeration(normalise(label)).translate(_PUNCTUATION)
     return text in _KEY_LABELS or bool(_ADMIN_KEY.match(text))
 
 

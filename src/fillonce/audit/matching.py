@@ -303,8 +303,13 @@ def _family(measure: str) -> str:
     return "count" if measure in COUNT_MEASURES else measure
 
 
+_SOFT_TERMS = frozenset(_GENERIC_OF) | {term for _, term in g.OPTIONAL_TERMS}
+
+
 def _relaxed_terms(sig: Signature) -> frozenset[str]:
     """Terms with every soft difference folded away, so candidates share one key."""
+    if sig.terms.isdisjoint(_SOFT_TERMS) and sig.terms.isdisjoint(sig.unknown):
+        return sig.terms
     relaxed = set()
     for term in sig.terms:
         if _optional_penalty(sig.measure, term) is not None:

@@ -167,9 +167,12 @@ def flush_pending(db: Session, salt: bytes) -> list[int]:
 
 def append_rows(db: Session, size: int, rows: list[dict], leaves: Sequence[bytes]) -> None:
     """Insert entry rows (already numbered from `size`) with the complete-subtree nodes they make."""
-    db.execute(insert(LedgerEntry), rows)
+    # Core inserts: the ORM's bulk path costs more than the hashing for large appends.
+    connection = db.connection()
+    connection.execute(insert(LedgerEntry.__table__), rows)
     nodes = merkle.new_complete_nodes(size, leaves, node_reader(db))
-    db.execute(insert(LedgerNode), [{"key": node_key(level, index), "hash": h} for level, index, h in nodes])
+    connection.execute(insert(LedgerNode.__table__),
+                       [{"key": node_key(level, index), "hash": h} for level, index, h in nodes])
     db.execute(update(LedgerHead).where(LedgerHead.id == 1).values(size=size + len(rows)))
 
 

@@ -280,7 +280,8 @@ def _bulk_create(db: Session, actor: Actor, inputs: Sequence[OrgUnitInput], pare
 def _insert_units(db: Session, actor: Actor, rows: list[dict], known: dict) -> None:
     if not rows:
         return
-    ids = db.scalars(insert(OrgUnit).returning(OrgUnit.id, sort_by_parameter_order=True), rows).all()
+    table = OrgUnit.__table__
+    ids = db.connection().execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows).scalars()
     for unit_id, row in zip(ids, rows):
         known[row["code"]] = (unit_id, row["path"], row["level"])
         content = {**row, "opened_on": row["opened_on"].isoformat(),

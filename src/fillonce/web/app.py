@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -15,10 +18,14 @@ from fillonce.catalog.routes import api as catalog_api
 from fillonce.catalog.routes import router as catalog_pages
 from fillonce.core.errors import Conflict, FillonceError, NotFound, PermissionDenied, ValidationError
 from fillonce.core.runtime import Runtime
+from fillonce.ledger import service as ledger
+from fillonce.ledger.routes import api as ledger_api
+from fillonce.ledger.routes import router as ledger_pages
 from fillonce.orgunits.routes import api as orgunits_api
 from fillonce.orgunits.routes import router as orgunits_pages
 from fillonce.web.deps import CsrfFailure, NotSignedIn, render, visitor
 
+logger = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
 STATUS = {NotSignedIn: 401, CsrfFailure: 403, PermissionDenied: 403, NotFound: 404, Conflict: 409,
           ValidationError: 422}
@@ -53,9 +60,31 @@ async def _on_error(request: Request, exc: FillonceError):
     return render(request, who, "error.html", status_code=status, message=exc.in_(who.language), status=status)
 
 
+async def _checkpoint_loop(runtime: Runtime) -> None:
+    """Sign a checkpoint every N seconds or M entries, and have the witnesses cosign it."""
+    interval = max(1, min(runtime.settings.checkpoint_every_seconds, 10))
+    while True:
+        await asyncio.sleep(interval)
+        try:
+            await asyncio.to_thread(_checkpoint_once, runtime)
+        except Exception:  # keep serving; the next round tries again
+            logger.exception("checkpointing failed")
+
+
+def _checkpoint_once(runtime: Runtime) -> None:
+    with runtime.session() as db:
+        ledger.checkpoint_if_due(db, runtime.settings)
+
+
 def create_app(runtime: Runtime) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        task = asyncio.create_task(_checkpoint_loop(runtime))
+        yield
+        task.cancel()
+
     # No Swagger page: it loads scripts from a CDN. /openapi.json is the schema; /api lists it as a page.
-    app = FastAPI(title="fillonce", version=__version__, docs_url=None, redoc_url=None,
+    app = FastAPI(title="fillonce", version=__version__, docs_url=None, redoc_url=None, lifespan=lifespan,
                   description="基层报表数据中心 API / reporting data center API. 登录后使用 / sign in first; "
                               "writes need the X-CSRF-Token header.")
     app.state.runtime = runtime
@@ -79,6 +108,6 @@ def create_app(runtime: Runtime) -> FastAPI:
         return render(request, who, "api.html", paths=app.openapi()["paths"])
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for router in (accounts_pages, orgunits_pages, catalog_pages, orgunits_api, catalog_api):
+    for router in (accounts_pages, orgunits_pages, catalog_pages, ledger_pages, orgunits_api, catalog_api, ledger_api):
         app.include_router(router)
     return app
