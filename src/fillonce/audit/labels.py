@@ -385,7 +385,10 @@ def _split_parts(label: str) -> list[str]:
 
 
 class _Builder:
-    """Collects what the words of a label say; ``build`` turns it into a Signature."""
+    """Collects what the words of a label say while it is read."""
+
+    __slots__ = ("order", "surfaces", "unknown", "measures", "period", "part_of", "ignored",
+                 "total_word", "position")
 
     def __init__(self) -> None:
         self.order: list[str] = []
@@ -430,15 +433,8 @@ class _Builder:
         return measure, word
 
 
-@dataclass(frozen=True, slots=True)
-class _Part:
-    age: AgeRange | None
-    age_text: str
-    unit: Unit | None
-    text: str
-
-
-def _clean_part(part: str, builder: _Builder) -> _Part:
+def _clean_part(part: str, builder: _Builder) -> tuple[AgeRange | None, str, Unit | None, str]:
+    """Age range, age words as written, unit and remaining text of one header level."""
     part = _strip_enumeration(part)
     if part.startswith(g.PART_MARKERS):
         builder.part_of = True
@@ -446,9 +442,9 @@ def _clean_part(part: str, builder: _Builder) -> _Part:
     age, age_text, part = extract_age(part)
     unit = _parse_normalised_unit(part) if len(part) <= 6 else None  # a part that is a unit: 面积/亩
     if unit is not None:
-        return _Part(age, age_text, unit, "")
+        return age, age_text, unit, ""
     unit, part = _take_units(part)
-    return _Part(age, age_text, unit, part.translate(_PUNCTUATION))
+    return age, age_text, unit, part.translate(_PUNCTUATION)
 
 
 @lru_cache(maxsize=200_000)
@@ -459,13 +455,13 @@ def signature(label: str, unit: str | None = None) -> Signature:
     age_text, texts = "", []
     found_unit: Unit | None = None
     for raw_part in _split_parts(normalise(label)):
-        part = _clean_part(raw_part, builder)
-        if part.age is not None:
-            age = part.age if age is None else age.intersect(part.age)
-            age_text += part.age_text
-        found_unit = part.unit or found_unit
-        texts.append(part.text)
-        for written, entry in segment(part.text):
+        part_age, part_age_text, part_unit, text = _clean_part(raw_part, builder)
+        if part_age is not None:
+            age = part_age if age is None else age.intersect(part_age)
+            age_text += part_age_text
+        found_unit = part_unit or found_unit
+        texts.append(text)
+        for written, entry in segment(text):
             builder.add(written, entry)
     final_unit = _unit_from_param(unit) or found_unit
     terms = frozenset(builder.order)
@@ -473,21 +469,21 @@ def signature(label: str, unit: str | None = None) -> Signature:
         terms -= g.AGE_CLASS_TERMS  # the range names the population more precisely
     measure, measure_word = builder.measure(final_unit)
     return Signature(
-        label=label,
-        text=age_text + "".join(texts),
-        measure=measure,
-        terms=terms,
-        order=tuple(builder.order),
-        surfaces=tuple(builder.surfaces),
-        unknown=frozenset(builder.unknown),
-        age=age,
-        age_text=age_text,
-        unit=final_unit,
-        period=builder.period,
-        part_of=builder.part_of,
-        ignored=tuple(builder.ignored),
-        specific=bool(terms) or age is not None or measure == "name" or builder.total_word,
-        measure_word=measure_word,
+        label,
+        age_text + "".join(texts),
+        measure,
+        terms,
+        tuple(builder.order),
+        tuple(builder.surfaces),
+        frozenset(builder.unknown),
+        age,
+        age_text,
+        final_unit,
+        builder.period,
+        builder.part_of,
+        tuple(builder.ignored),
+        bool(terms) or age is not None or measure == "name" or builder.total_word,
+        measure_word,
     )
 
 

@@ -13,7 +13,9 @@ SAME_THRESHOLD on, and pairs between REVIEW_THRESHOLD and it are worth a human l
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -294,7 +296,7 @@ class Candidate(NamedTuple):
 
 
 _NEAR_MISS_TERMS = 2  # rarest content terms whose postings are searched for near misses
-_NEAR_MISS_CAP = 48  # postings read per such term, so common words stay cheap
+_NEAR_MISS_CAP = 32  # postings read per such term, so common words stay cheap
 
 _IndexKey = tuple[str, frozenset[str], object]
 
@@ -323,6 +325,18 @@ def _index_key(sig: Signature, family: str | None = None) -> _IndexKey:
     return (family or _family(sig.measure), _relaxed_terms(sig), sig.age)
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Building tens of thousands of small objects triggers many useless GC passes; hold them."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 class CandidateIndex:
     """Candidates indexed by relaxed signature key and by content term; build once, query often."""
 
@@ -331,9 +345,10 @@ class CandidateIndex:
         self._by_key: dict[_IndexKey, list[tuple[int, Signature]]] = {}
         self._by_term: dict[str, list[tuple[int, Signature]]] = {}
         self._families: set[str] = set()
-        for position, candidate in enumerate(self.candidates):
-            for name in (candidate.label, *(candidate.aliases or ())):
-                self._add(position, signature(name, candidate.unit))
+        with _gc_paused():
+            for position, candidate in enumerate(self.candidates):
+                for name in (candidate.label, *(candidate.aliases or ())):
+                    self._add(position, signature(name, candidate.unit))
 
     def _add(self, position: int, sig: Signature) -> None:
         entry = (position, sig)
@@ -343,29 +358,48 @@ class CandidateIndex:
         for term in sig.terms:
             self._by_term.setdefault(term, []).append(entry)
 
-    def neighbours(self, sig: Signature) -> Iterator[tuple[int, Signature]]:
-        """Candidates that could match: same relaxed key, plus near misses sharing rare terms."""
+    def same_key(self, sig: Signature) -> list[tuple[int, Signature]]:
+        """Candidates whose relaxed key equals the signature's: the only ones that can be the same."""
         family = _family(sig.measure)
-        families = self._families if family == "unspecified" else {family, "unspecified"}
+        families = self._families if family == "unspecified" else (family, "unspecified")
+        found: list[tuple[int, Signature]] = []
         for fam in families:
-            yield from self._by_key.get(_index_key(sig, fam), ())
+            found.extend(self._by_key.get(_index_key(sig, fam), ()))
+        return found
+
+    def near_misses(self, sig: Signature) -> Iterator[tuple[int, Signature]]:
+        """Candidates sharing the signature's rarest content terms, for review and explanation."""
         postings = sorted((self._by_term.get(t, ()) for t in sig.terms), key=len)
         for posting in postings[:_NEAR_MISS_TERMS]:
             yield from posting[:_NEAR_MISS_CAP]
+
+    def neighbours(self, sig: Signature) -> Iterator[tuple[int, Signature]]:
+        """Same-key candidates first, then near misses."""
+        yield from self.same_key(sig)
+        yield from self.near_misses(sig)
 
     def best_matches(self, label: str, unit: str | None = None,
                      limit: int = 5) -> list[tuple[Candidate, Match]]:
         """The closest candidates, same ones first, each with its explained Match."""
         query = signature(label, unit)
         best: dict[int, Match] = {}
-        for position, candidate_sig in self.neighbours(query):
+        self._compare_into(query, self.same_key(query), best)
+        if sum(match.same for match in best.values()) < limit:
+            self._compare_into(query, self.near_misses(query), best)
+        ranked = sorted(best.items(), key=lambda item: _rank(item[1]), reverse=True)
+        return [(self.candidates[position], match) for position, match in ranked[:limit]]
+
+
+    @staticmethod
+    def _compare_into(query: Signature, found: Iterable[tuple[int, Signature]],
+                      best: dict[int, Match]) -> None:
+        """Keep, per candidate, the best match over its label and aliases."""
+        for position, candidate_sig in found:
             if position in best and best[position].confidence >= 1.0:
                 continue
             match = compare_signatures(query, candidate_sig)
             if position not in best or _rank(match) > _rank(best[position]):
                 best[position] = match
-        ranked = sorted(best.items(), key=lambda item: _rank(item[1]), reverse=True)
-        return [(self.candidates[position], match) for position, match in ranked[:limit]]
 
 
 def _rank(match: Match) -> tuple[bool, float]:
