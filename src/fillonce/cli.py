@@ -194,7 +194,7 @@ def user_create(username: str, role: str, display_name: str = typer.Option("", "
 
 
 ledger_app = typer.Typer(help="可验证账本 / the verifiable ledger", no_args_is_help=True)
-witness_app = typer.Typer(help="独立见证服务 / an independent witness", no_args_is_help=True)
+witness_app = typer.Typer(help="独立见证服务 / an independent witness")
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(witness_app, name="witness")
 
@@ -285,16 +285,24 @@ def witness_keygen(name: str, key_file: Path = typer.Option(..., "--key-file")) 
     console.print(f"公钥 / verifier key: {verifier}")
 
 
-@witness_app.command("serve")
+@witness_app.callback(invoke_without_command=True)
 @clear_errors
-def witness_serve(key_file: Path = typer.Option(..., "--key-file"), state: Path = typer.Option(..., "--state"),
-                  log_key: list[str] = typer.Option(..., "--log", help="ORIGIN=LOG_VERIFIER_KEY"),
-                  host: str = "127.0.0.1", port: int = 8101) -> None:
-    """运行独立见证服务（C2SP tlog-witness）/ run a witness speaking C2SP tlog-witness."""
+def witness(context: typer.Context, key_file: Path = typer.Option(None, "--key-file"),
+            state: Path = typer.Option(None, "--state", help="见证状态文件 / the witness's state (SQLite)"),
+            log_key: list[str] = typer.Option(None, "--log", help="ORIGIN=LOG_VERIFIER_KEY, repeatable"),
+            host: str = "127.0.0.1", port: int = 8101) -> None:
+    """运行独立见证服务（C2SP tlog-witness）/ run a witness: fillonce witness --key-file K --state S --log O=KEY."""
+    if context.invoked_subcommand is not None:
+        return
+    if not (key_file and state and log_key):
+        raise typer.BadParameter("--key-file, --state and --log are needed to run a witness")
     import uvicorn
 
+    from fillonce.core.errors import ConfigError
     from fillonce.ledger.witness import create_witness_app
 
+    if any("=" not in item for item in log_key):
+        raise ConfigError("--log takes ORIGIN=LOG_VERIFIER_KEY")
     logs = dict(item.split("=", 1) for item in log_key)
     app_ = create_witness_app(key_file.read_text(encoding="utf-8").strip(), state, logs)
     console.print(f"见证服务 / witness: http://{host}:{port}/")
