@@ -25,6 +25,7 @@ MATRIX: dict[str, tuple[str, frozenset[str]]] = {
     "orgunit.view_detail": ("unit V1", frozenset({"alice", "carol", "heidi", "ivan", "judy"})),
     "orgunit.manage": ("nothing", frozenset({"judy"})),
     "department.manage": ("nothing", frozenset({"judy"})),
+    "department.view_staff": ("department MZJ", frozenset({"erin", "frank", "heidi", "ivan", "judy"})),
     "account.manage": ("nothing", frozenset({"judy"})),
     "account.view": ("account alice", frozenset({"alice", "judy"})),
     "account.change_password": ("account alice", frozenset({"alice", "judy"})),
@@ -33,6 +34,7 @@ MATRIX: dict[str, tuple[str, frozenset[str]]] = {
     "catalog.update": ("element DIBAO_PERSONS", frozenset({"erin", "heidi", "judy"})),
     "catalog.manage_categories": ("nothing", frozenset({"heidi", "judy"})),
     "ledger.view": ("nothing", frozenset({"heidi", "ivan", "judy"})),
+    "ledger.history": ("history account", frozenset({"heidi", "ivan", "judy"})),
     "ledger.checkpoint": ("nothing", frozenset({"judy"})),
 }
 
@@ -43,11 +45,15 @@ SCOPED: list[tuple[str, str, frozenset[str]]] = [
     ("orgunit.view_detail", "unit V3", frozenset({"bob", "dave", "heidi", "ivan", "judy"})),
     ("orgunit.view_detail", "unit D2", frozenset({"dave", "heidi", "ivan", "judy"})),
     ("orgunit.view_detail", "unit C", frozenset({"heidi", "ivan", "judy"})),
+    ("department.view_staff", "department WJW", frozenset({"grace", "heidi", "ivan", "judy"})),
     ("account.view", "account bob", frozenset({"bob", "judy"})),
     ("account.change_password", "account judy", frozenset({"judy"})),
     ("catalog.create", "department WJW", frozenset({"grace", "heidi", "judy"})),
     ("catalog.update", "element CHILDREN_0_6", frozenset({"grace", "heidi", "judy"})),
     ("catalog.update", "element DIBAO_HOUSEHOLDS", frozenset({"erin", "heidi", "judy"})),
+    ("ledger.history", "history org_unit", EVERYONE),
+    ("ledger.history", "history data_element", EVERYONE),
+    ("ledger.history", "history web_session", frozenset({"heidi", "ivan", "judy"})),
 ]
 
 
@@ -70,6 +76,7 @@ def _object(story, name: str):
         "account": lambda: accounts.get_account(db, code),
         "department": lambda: accounts.get_department(db, code),
         "element": lambda: catalog.get(db, code),
+        "history": lambda: code,  # the history of every object of a type, named by its table
     }[kind]()
 
 

@@ -46,7 +46,8 @@ def test_a_malformed_or_unsupported_url_is_named(url, message):
 
 
 def test_an_unreachable_server_is_one_clear_message_without_the_password():
-    engine = make_engine(f"postgresql+psycopg://fillonce:s3cret-pw@127.0.0.1:{closed_port()}/fillonce?connect_timeout=3")
+    url = f"postgresql+psycopg://fillonce:s3cret-pw@127.0.0.1:{closed_port()}/fillonce?connect_timeout=3"
+    engine = make_engine(url)
     with pytest.raises(DatabaseError, match="cannot reach the database") as caught:
         check_connection(engine)
     assert "s3cret-pw" not in str(caught.value) and "\n" not in str(caught.value)

@@ -339,6 +339,8 @@ def test_baselines_for_malformed_cases_verify() -> None:
         (GOOD_LEAVES[1], 1, 2**64, GOOD_PROOF, GOOD_ROOT),
         (GOOD_LEAVES[1], 1, 5, GOOD_PROOF[:-1], GOOD_ROOT),
         (GOOD_LEAVES[1], 1, 5, [*GOOD_PROOF, HASH_A], GOOD_ROOT),
+        # Too long a proof must fail even when its extra element is consistent with the root.
+        (GOOD_LEAVES[1], 1, 5, [*GOOD_PROOF, HASH_A], node_hash(HASH_A, GOOD_ROOT)),
         (GOOD_LEAVES[1], 1, 5, [bytearray(GOOD_PROOF[0]), *GOOD_PROOF[1:]], GOOD_ROOT),
         (GOOD_LEAVES[1], 1, 5, [GOOD_PROOF[0][:31], *GOOD_PROOF[1:]], GOOD_ROOT),
         (GOOD_LEAVES[1], 1, 5, [GOOD_PROOF[0] + b"\x00", *GOOD_PROOF[1:]], GOOD_ROOT),

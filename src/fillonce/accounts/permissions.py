@@ -82,6 +82,10 @@ def _view_unit_detail(actor: Actor, unit: Any) -> bool:
     return actor.role in {"reporter", "official"} and actor.covers(unit)
 
 
+def _view_department_staff(actor: Actor, department: Any) -> bool:
+    return actor.role in {"admin", "office", "auditor"} or actor.department_id == department.id
+
+
 def _view_own_account(actor: Actor, account: Any) -> bool:
     return actor.role == "admin" or actor.account_id == account.id
 
@@ -99,6 +103,7 @@ POLICY: dict[str, Callable[[Actor, Any], bool]] = {
     "orgunit.view_detail": _view_unit_detail,
     "orgunit.manage": _admin,
     "department.manage": _admin,
+    "department.view_staff": _view_department_staff,
     "account.manage": _admin,
     "account.view": _view_own_account,
     "account.change_password": _view_own_account,

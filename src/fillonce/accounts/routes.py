@@ -7,6 +7,8 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 
 from fillonce.accounts import service as accounts
+from fillonce.accounts.permissions import can
+from fillonce.catalog import service as catalog
 from fillonce.core.errors import PermissionDenied
 from fillonce.core.i18n import LANGUAGES
 from fillonce.web.deps import (LANGUAGE_COOKIE, SESSION_COOKIE, Visitor, check_csrf, get_db, remember_csrf, render,
@@ -60,6 +62,20 @@ def set_language(language: str = Form(...), next: str = Form("/"), who: Visitor 
         response.set_cookie(LANGUAGE_COOKIE, language, samesite="lax", max_age=365 * 24 * 3600)
     remember_csrf(response, who)
     return response
+
+
+@router.get("/departments")
+def departments_page(request: Request, db: Session = Depends(get_db), who: Visitor = Depends(signed_in)):
+    counts = catalog.element_counts_by_department(db)
+    return render(request, who, "accounts/departments.html", departments=accounts.departments(db), counts=counts)
+
+
+@router.get("/departments/{code}")
+def department_page(code: str, request: Request, db: Session = Depends(get_db), who: Visitor = Depends(signed_in)):
+    department = accounts.get_department(db, code)
+    staff = accounts.accounts_of_department(db, department) if can(who.actor, "department.view_staff", department) else None
+    return render(request, who, "accounts/department.html", department=department, staff=staff,
+                  elements=catalog.search(db, department_code=code, limit=1000))
 
 
 @router.get("/")

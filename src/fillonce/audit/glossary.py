@@ -28,7 +28,7 @@ MEASURE_NAMES: dict[str, str] = {
     "quantity": "数量（计量）",
     "date": "日期",
     "age": "年龄",
-    "id": "证件号码",
+    "id": "号码",
     "phone": "电话",
     "name": "姓名",
     "address": "地址",
@@ -76,6 +76,10 @@ MEASURE_WORDS: dict[str, str] = {
     "是否": "flag",
 }
 
+# Measure words that, with no content term, still name one data item: the reporting unit's own
+# total. A bare 户数 or 人数 does not: under a 低保 title it counts 低保 households.
+TOTAL_WORDS: frozenset[str] = frozenset({"总人口", "人口总数", "总户数"})
+
 # Words that carry content *and* fix the measure (an attribute of a person or case).
 # word -> (canonical content term, measure)
 ATTRIBUTE_WORDS: dict[str, tuple[str, str]] = {
@@ -84,7 +88,9 @@ ATTRIBUTE_WORDS: dict[str, tuple[str, str]] = {
     "公民身份号码": ("身份证号", "id"), "公民身份证号码": ("身份证号", "id"),
     "身份证件号码": ("身份证号", "id"), "证件号码": ("身份证号", "id"),
     "证件号": ("身份证号", "id"), "身份号码": ("身份证号", "id"),
-    "身份证": ("身份证号", "id"),
+    "身份证": ("身份证号", "id"), "居民身份证": ("身份证号", "id"),
+    "居民身份证号": ("身份证号", "id"), "居民身份证号码": ("身份证号", "id"),
+    "社会保障号码": ("身份证号", "id"),  # by law the citizen ID number (社会保险法 第58条)
     # phones: mobile, landline, and the generic contact phone
     "手机号": ("手机号", "phone"), "手机号码": ("手机号", "phone"), "手机": ("手机号", "phone"),
     "移动电话": ("手机号", "phone"), "移动电话号码": ("手机号", "phone"),
@@ -237,7 +243,7 @@ AGE_CLASS_TERMS: frozenset[str] = frozenset(
 FILLERS: tuple[str, ...] = (
     "的", "之", "总", "合计", "总计", "共计", "小计", "情况", "基本情况", "现有", "实有", "目前",
     "详细", "具体", "数据", "信息", "统计", "所有", "全部", "各类", "各项", "等", "含", "及",
-    "和", "与", "或", "具体情况",
+    "和", "与", "或", "具体情况", "本人",
 )
 
 # The reporting unit speaking of itself (本村 = the village filling the form): dropped.
@@ -326,10 +332,16 @@ DIMENSION_MEASURES: dict[str, str] = {
 # Bookkeeping columns: which unit or row a line is about, not data asked of it.
 KEY_LABELS: frozenset[str] = frozenset({
     "序号", "行号", "编号", "填报日期", "填表日期", "报送日期", "统计日期", "统计时间", "备注",
+    "填报时间", "报送时间", "统计时点",
+    # columns of indicator-list forms (指标名称 | 计量单位 | 代码 | 数量), whose rows are the items
+    "指标名称", "指标", "项目", "项目名称", "计量单位", "代码", "栏次", "行次",
     "说明", "填报人", "填表人", "审核人", "填报单位", "行政区划", "行政区划代码", "区划代码",
     "地区", "所属地区", "所属乡镇", "所属村", "所属社区", "所属街道", "所属村社区",
     "所属乡镇街道", "单位", "单位名称", "机构名称", "村名", "社区名", "镇名",
 })
+# Header labels that mark an indicator-list form: the data items are its rows, not its columns.
+INDICATOR_LIST_LABELS: frozenset[str] = frozenset({"指标名称", "指标", "项目", "项目名称"})
+
 # Administrative levels; any run of them, optionally followed by 名称/名, is a key column
 # (村, 村（社区）, 乡镇（街道）名称, 县（市、区）).
 ADMIN_LEVELS: tuple[str, ...] = (

@@ -27,10 +27,6 @@ ATTRIBUTE_MEASURES = frozenset(
 # (Chinese noun phrases put the head last: 人数占比 is a rate).
 _FLAG, _EXPLICIT, _UNIT, _HEAD, _GENERIC = 5, 4, 3, 2, 1
 
-# Words that, with no content term, still name a definite data item of the reporting unit
-# (its total population or households).
-_TOTAL_WORDS = frozenset({"人口", "人口数", "总人口", "人口总数", "户数", "总户数"})
-
 _PERSON_RUN_ENDINGS = ("员", "者", "民", "童", "妇")
 
 
@@ -71,7 +67,7 @@ class _Word:
     terms: tuple[str, ...] = ()
     measure: str | None = None
     strength: int = 0
-    role: str = "content"  # content | filler | scope | period | stock | part
+    role: str = "content"  # content | filler | scope | period | stock
     period: str | None = None
 
 
@@ -184,7 +180,8 @@ _YEARS = r"(?:周岁|岁)"
 _INCL = r"(?:\(含\))?"
 # Tried in this order at each position; the group name says how to read the numbers.
 _AGE_FORMS: tuple[tuple[str, str], ...] = (
-    ("range", rf"(\d+){_YEARS}?{_INCL}(?:以上)?(?:-|至|到){_INCL}(\d+){_YEARS}{_INCL}(?:及以下|以下)?{_INCL}"),
+    ("range", rf"(\d+){_YEARS}?{_INCL}(?:以上)?(?:-|至|到){_INCL}"
+              rf"(\d+){_YEARS}{_INCL}(?:及以下|以下)?{_INCL}"),
     ("between", rf"(\d+){_YEARS}{_INCL}(?:及以上|以上){_INCL}(\d+){_YEARS}{_INCL}(?:及以下|以下){_INCL}"),
     ("below", rf"(\d+){_YEARS}(?:以下|以内)\(不含\)"),
     ("from", rf"(?:年满|已满|满)?(\d+){_YEARS}{_INCL}(?:及其以上|及以上|或以上|以上){_INCL}"),
@@ -267,11 +264,14 @@ def parse_unit(text: str | None) -> Unit | None:
     return _parse_normalised_unit(normalise(text)) if text else None
 
 
+@lru_cache(maxsize=4096)
 def _parse_normalised_unit(text: str) -> Unit | None:
-    written = _UNIT_PREFIX.sub("", text.strip("()"))
-    if written in g.UNITS:
-        dimension, factor = g.UNITS[written]
-        return Unit(written, dimension, factor)
+    written = text.strip("()")
+    if written.startswith(("单位", "计量单位", "金额单位")):
+        written = _UNIT_PREFIX.sub("", written)
+    known = g.UNITS.get(written)
+    if known is not None:
+        return Unit(written, known[0], known[1])
     numerator, slash, denominator = written.partition("/")
     if slash and numerator in g.UNITS and denominator in g.UNITS:
         top, bottom = g.UNITS[numerator], g.UNITS[denominator]
@@ -318,7 +318,7 @@ _LEXICON = _build_lexicon()
 
 
 def _word_lengths() -> dict[str, tuple[int, ...]]:
-    """For each first character, the lengths of the glossary words starting with it, longest first."""
+    """For each first character, the lengths of glossary words starting with it, longest first."""
     lengths: dict[str, set[int]] = {}
     for word in _LEXICON:
         lengths.setdefault(word[0], set()).add(len(word))
@@ -419,7 +419,7 @@ class _Builder:
         if entry.measure:
             word = "" if entry.terms else written  # a word of its own, such as 人口数 or 率
             self.measures.append((entry.strength, self.position, entry.measure, word))
-        self.total_word = self.total_word or written in _TOTAL_WORDS
+        self.total_word = self.total_word or written in g.TOTAL_WORDS
 
     def measure(self, unit: Unit | None) -> tuple[str, str]:
         """The measure and the word that said it ("" when implied by a noun or the unit)."""
@@ -468,7 +468,7 @@ def signature(label: str, unit: str | None = None) -> Signature:
     if age is not None:
         terms -= g.AGE_CLASS_TERMS  # the range names the population more precisely
     measure, measure_word = builder.measure(final_unit)
-    return Signature(
+    return Signature(  # positional, in field order: catalogues build tens of thousands
         label,
         age_text + "".join(texts),
         measure,
@@ -485,12 +485,6 @@ def signature(label: str, unit: str | None = None) -> Signature:
         bool(terms) or age is not None or measure == "name" or builder.total_word,
         measure_word,
     )
-
-
-def unit_of(label: str) -> str | None:
-    """The unit written in a label, if any: 脱贫户数（户） -> 户."""
-    found = signature(label).unit
-    return found.text if found else None
 
 
 # --- bookkeeping columns -------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from typing import NamedTuple
 from rapidfuzz import fuzz
 
 from fillonce.audit import glossary as g
-from fillonce.audit.labels import COUNT_MEASURES, Signature, Unit, signature
+from fillonce.audit.labels import ATTRIBUTE_MEASURES, COUNT_MEASURES, Signature, Unit, signature
 
 SAME_THRESHOLD = 0.8
 REVIEW_THRESHOLD = 0.5
@@ -96,8 +96,9 @@ def compare_signatures(a: Signature, b: Signature) -> Match:
     _compare_terms(a, b, verdict)
     _compare_periods(a, b, verdict)
     _note_parts_and_ignored(a, b, verdict)
-    if not verdict.blocked and not (a.specific or b.specific):
-        verdict.block("内容不足：两者都只有计量词，脱离表单无法判断是否同一数据项")
+    vague = [sig.label for sig in (a, b) if not sig.specific]
+    if vague and not verdict.blocked:
+        verdict.block(f"内容不足：「{'」「'.join(vague)}」只有计量词，脱离表单无法判断是否同一数据项")
     surface = fuzz.ratio(a.text, b.text) / 100
     verdict.reasons.append(f"字面相似度：{surface:.2f}")
     confidence = _confidence(verdict, surface)
@@ -125,18 +126,20 @@ def _measure_name(measure: str) -> str:
 
 
 def _compare_measures(a: Signature, b: Signature, verdict: _Verdict) -> None:
+    # Counts and amounts have a 计量 (what is counted); register columns have a 类型 (what is asked).
+    word = "类型" if a.measure in ATTRIBUTE_MEASURES or b.measure in ATTRIBUTE_MEASURES else "计量"
     if a.measure == b.measure:
-        verdict.reasons.append(f"计量相同：{_measure_name(a.measure)}")
+        verdict.reasons.append(f"{word}相同：{_measure_name(a.measure)}")
         return
     names = f"{_measure_name(a.measure)} / {_measure_name(b.measure)}"
     if "unspecified" in (a.measure, b.measure):
-        verdict.soft(_UNSPECIFIED_PENALTY, f"计量仅一方注明：{names}")
+        verdict.soft(_UNSPECIFIED_PENALTY, f"{word}仅一方注明：{names}")
         return
     penalty = _SOFT_MEASURES.get(frozenset({a.measure, b.measure}))
     if penalty is not None:
         verdict.soft(penalty, f"计量相近：{names}（“…数”未说明计数对象）")
         return
-    verdict.block(f"计量不同：{names}")
+    verdict.block(f"{word}不同：{names}")
 
 
 def _compare_units(a: Signature, b: Signature, verdict: _Verdict) -> None:
@@ -215,7 +218,8 @@ def _pair_broader(a: Signature, b: Signature, only_a: set[str], only_b: set[str]
             if generic in has_generic and specific in has_specific:
                 has_generic.discard(generic)
                 has_specific.discard(specific)
-                verdict.soft(penalty, f"含义较宽：{gen_sig.surface(generic)} 包含 {spec_sig.surface(specific)}")
+                verdict.soft(penalty, f"含义较宽：{gen_sig.surface(generic)} "
+                                      f"包含 {spec_sig.surface(specific)}")
 
 
 def _drop_optional(a: Signature, b: Signature, only_a: set[str], only_b: set[str],
@@ -355,11 +359,11 @@ class CandidateIndex:
         key = _index_key(sig)
         self._families.add(key[0])
         self._by_key.setdefault(key, []).append(entry)
-        for term in sig.terms:
+        for term in sig.order:  # order keeps 老年 in 65岁以上老年人数, for near misses
             self._by_term.setdefault(term, []).append(entry)
 
     def same_key(self, sig: Signature) -> list[tuple[int, Signature]]:
-        """Candidates whose relaxed key equals the signature's: the only ones that can be the same."""
+        """Candidates sharing the signature's relaxed key: the only ones that can be the same."""
         family = _family(sig.measure)
         families = self._families if family == "unspecified" else (family, "unspecified")
         found: list[tuple[int, Signature]] = []
@@ -369,7 +373,7 @@ class CandidateIndex:
 
     def near_misses(self, sig: Signature) -> Iterator[tuple[int, Signature]]:
         """Candidates sharing the signature's rarest content terms, for review and explanation."""
-        postings = sorted((self._by_term.get(t, ()) for t in sig.terms), key=len)
+        postings = sorted((self._by_term.get(t, ()) for t in sig.order), key=len)
         for posting in postings[:_NEAR_MISS_TERMS]:
             yield from posting[:_NEAR_MISS_CAP]
 
@@ -388,7 +392,6 @@ class CandidateIndex:
             self._compare_into(query, self.near_misses(query), best)
         ranked = sorted(best.items(), key=lambda item: _rank(item[1]), reverse=True)
         return [(self.candidates[position], match) for position, match in ranked[:limit]]
-
 
     @staticmethod
     def _compare_into(query: Signature, found: Iterable[tuple[int, Signature]],

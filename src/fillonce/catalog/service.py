@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from fillonce.accounts.models import Department
@@ -69,6 +69,11 @@ def search(db: Session, text: str = "", department_code: str | None = None, topi
     if topic:
         query = query.where(DataElement.topic == topic)
     return list(db.scalars(query.order_by(DataElement.topic, DataElement.code).limit(limit)))
+
+
+def element_counts_by_department(db: Session) -> dict[int, int]:
+    return dict(db.execute(select(DataElement.owner_department_id, func.count()).group_by(
+        DataElement.owner_department_id)).all())
 
 
 def topics(db: Session) -> list[str]:

@@ -108,6 +108,8 @@ def create_app(runtime: Runtime) -> FastAPI:
         return render(request, who, "api.html", paths=app.openapi()["paths"])
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for router in (accounts_pages, orgunits_pages, catalog_pages, ledger_pages, orgunits_api, catalog_api, ledger_api):
+    for router in (accounts_pages, orgunits_pages, catalog_pages, ledger_pages):
+        app.include_router(router, include_in_schema=False)  # HTML pages are not part of the JSON API
+    for router in (orgunits_api, catalog_api, ledger_api):
         app.include_router(router)
     return app

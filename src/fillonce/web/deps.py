@@ -57,7 +57,7 @@ class Visitor:
 def visitor(request: Request, db: Session = Depends(get_db)) -> Visitor:
     if hasattr(request.state, "visitor"):
         return request.state.visitor
-    language = pick_language(request.cookies.get(LANGUAGE_COOKIE), request.headers.get("accept-language"))
+    language = pick_language(request.cookies.get(LANGUAGE_COOKIE))
     found = accounts.session_account(db, request.cookies.get(SESSION_COOKIE))
     if found:
         account, web_session = found

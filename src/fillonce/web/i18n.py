@@ -29,9 +29,6 @@ def translations(language: str) -> NullTranslations:
     return Translations(buffer)
 
 
-def pick_language(cookie: str | None, accept_language: str | None) -> str:
-    if cookie in LANGUAGES:
-        return cookie
-    if accept_language and accept_language.lower().startswith("en"):
-        return "en"
-    return DEFAULT_LANGUAGE
+def pick_language(cookie: str | None) -> str:
+    """Chinese unless the user chose English with the switch; the browser's language is not asked."""
+    return cookie if cookie in LANGUAGES else DEFAULT_LANGUAGE

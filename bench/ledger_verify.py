@@ -1,0 +1,115 @@
+"""`fillonce.ledger.verify.verify` over a 1,000,000-entry SQLite log (and one of 1/4 the size): entries/s
+beside bare SHA-256 of the same entry bodies, and the peak memory increase at both sizes.
+
+Each verification runs in a fresh child process so that its peak RSS (ru_maxrss) is its own and
+not the setup's.  `FILLONCE_BENCH_ENTRIES` overrides the large size (default 1,000,000)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import time
+
+from bench.common import ensure_bench_keys, figure, scratch_engine
+from bench.ledger_append import entry_bodies
+from bench.ledger_proofs import build_log
+
+ENTRIES = int(os.environ.get("FILLONCE_BENCH_ENTRIES", "1000000"))
+HASH_CHUNK = 1 << 16
+
+CHILD = r"""
+import gc, json, resource, sys, time, tracemalloc
+from fillonce.core.config import load_settings
+from fillonce.core.db import make_engine, make_session_factory
+from fillonce.ledger.verify import verify
+
+def rss_kib(field):
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith(field + ":"))
+
+engine = make_engine(sys.argv[1])
+settings = load_settings()
+with make_session_factory(engine)() as db:
+    db.connection()  # connect before the baseline so the peak is the verification's own
+    gc.collect()
+    try:  # reset the kernel's peak-RSS mark (VmHWM) so the peak is the verification's, not the imports'
+        with open("/proc/self/clear_refs", "w") as clear:
+            clear.write("5")
+        before = rss_kib("VmRSS")
+    except OSError:
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    start = time.perf_counter()
+    report = verify(db, settings)
+    seconds = time.perf_counter() - start
+    try:
+        peak = rss_kib("VmHWM")
+    except OSError:
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    # A second, traced pass: the peak of Python allocations during verify (slower, not timed).
+    db.expire_all()
+    tracemalloc.start()
+    verify(db, settings)
+    traced_peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+print(json.dumps({"seconds": seconds, "size": report.size, "ok": report.ok,
+                  "problems": [str(p) for p in report.problems[:3]], "rss_before_kib": before, "rss_peak_kib": peak,
+                  "tracemalloc_peak_mib": traced_peak / 2**20}))
+"""
+
+
+def bare_hash_rate(count: int) -> float:
+    """SHA-256 of the same bodies (0x00 || body), generated in chunks; only the hashing is timed."""
+    sha256, elapsed = hashlib.sha256, 0.0
+    for first in range(0, count, HASH_CHUNK):
+        bodies = entry_bodies(min(HASH_CHUNK, count - first), "event", first)
+        start = time.perf_counter()
+        for body in bodies:
+            sha256(b"\x00" + body).digest()
+        elapsed += time.perf_counter() - start
+    return count / elapsed
+
+
+def _verify_in_child(url: str) -> dict:
+    done = subprocess.run([sys.executable, "-c", CHILD, url], capture_output=True, text=True, env=os.environ.copy())
+    if done.returncode:
+        raise RuntimeError(f"verify child failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _measure(count: int) -> dict:
+    with scratch_engine("sqlite") as engine:
+        start = time.perf_counter()
+        build_log(engine, count, effect="event")
+        print(f"# ledger_verify: built {count} entries in {time.perf_counter() - start:.1f} s (setup, not measured)",
+              flush=True)
+        result = _verify_in_child(engine.url.render_as_string(hide_password=False))
+    if not result["ok"] or result["size"] != count:
+        raise RuntimeError(f"verify did not pass on a clean log: {result}")
+    result["rate"] = count / result["seconds"]
+    result["delta_mib"] = (result["rss_peak_kib"] - result["rss_before_kib"]) / 1024
+    print(f"# ledger_verify[{count}]: {result['seconds']:.2f} s, RSS {result['rss_before_kib'] / 1024:.1f} MiB "
+          f"-> peak {result['rss_peak_kib'] / 1024:.1f} MiB; tracemalloc peak {result['tracemalloc_peak_mib']:.1f} MiB",
+          flush=True)
+    return result
+
+
+def run() -> None:
+    ensure_bench_keys()
+    large = _measure(ENTRIES)
+    small = _measure(ENTRIES // 4)
+    bare = bare_hash_rate(ENTRIES)
+    figure("ledger_verify", "verify_entries_per_second", large["rate"], "entries/s",
+           "bare sha256(0x00+body) entries/s", bare,
+           goal="≥ 50% of bare hashing rate", met=large["rate"] >= 0.5 * bare)
+    # Bounded: the peak at the full size is within 25% (+8 MiB of noise) of the peak at a quarter of the size.
+    bounded = large["delta_mib"] <= small["delta_mib"] * 1.25 + 8
+    figure("ledger_verify", f"verify_peak_rss_increase_mib_{ENTRIES}", large["delta_mib"], "MiB",
+           f"peak RSS increase at {ENTRIES // 4} entries (MiB)", small["delta_mib"],
+           goal="bounded (independent of log size)", met=bounded, higher_is_better=False)
+    figure("ledger_verify", f"verify_tracemalloc_peak_mib_{ENTRIES}", large["tracemalloc_peak_mib"], "MiB",
+           f"tracemalloc peak at {ENTRIES // 4} entries (MiB)", small["tracemalloc_peak_mib"],
+           goal="bounded (independent of log size)",
+           met=large["tracemalloc_peak_mib"] <= small["tracemalloc_peak_mib"] * 1.25 + 8, higher_is_better=False)

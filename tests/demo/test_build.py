@@ -1,0 +1,95 @@
+"""The demo city built into a database through the services, the same way every time."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from fillonce.accounts.models import Account, Department
+from fillonce.catalog.models import Category, DataElement
+from fillonce.demo.build import DEMO_PASSWORD, build_demo
+from fillonce.ledger import log
+from fillonce.ledger.models import LedgerEntry
+from fillonce.orgunits.models import OrgUnit
+
+
+def count(db: Session, model) -> int:
+    return db.scalar(select(func.count()).select_from(model))
+
+
+def _build_once(engine) -> list[tuple[str, str, str]]:
+    """Build the demo in a transaction of its own, note its org units, and roll it all back."""
+    with engine.connect() as connection:
+        outer = connection.begin()
+        try:
+            with Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False) as db:
+                build_demo(db)
+                return _units(db)
+        finally:
+            outer.rollback()
+
+
+def _units(db: Session) -> list[tuple[str, str, str]]:
+    query = select(OrgUnit.code, OrgUnit.name_zh, OrgUnit.path).order_by(OrgUnit.code)
+    return [tuple(row) for row in db.execute(query)]
+
+
+@pytest.fixture(scope="module")
+def demo(migrated_engine):
+    """Built once per database for the whole module (the tests only read it), after a first build
+    in another transaction that was rolled back, so the two can be compared."""
+    earlier = _build_once(migrated_engine)
+    with migrated_engine.connect() as connection:
+        outer = connection.begin()
+        with Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False) as db:
+            steps = []
+            summary = build_demo(db, progress=lambda step, n: steps.append((step, n)))
+            yield db, summary, steps, earlier
+        outer.rollback()
+
+
+def test_the_demo_city_has_the_shape_of_a_real_one(demo):
+    db, summary, steps, _ = demo
+    levels = dict(db.execute(select(OrgUnit.level, func.count()).group_by(OrgUnit.level)).all())
+    assert levels[1] == 1 and levels[2] == 6
+    assert 25 <= levels[3] <= 35 and 250 <= levels[4] <= 350
+    assert summary.org_units_by_level == levels
+    assert 130 <= count(db, DataElement) <= 170 and summary.elements == count(db, DataElement)
+    assert summary.departments == count(db, Department) and summary.accounts == count(db, Account)
+    assert [step for step, _ in steps] == ["departments", "org_units", "elements", "accounts"]
+
+
+def test_every_village_has_its_reporter(demo):
+    db, summary, _, _ = demo
+    villages = set(db.scalars(select(OrgUnit.id).where(OrgUnit.level == 4)))
+    reporters = Counter(db.scalars(select(Account.org_unit_id).where(Account.role == "reporter")))
+    assert set(reporters) == villages and set(reporters.values()) == {1}
+    roles = set(db.scalars(select(Account.role).distinct()))
+    assert roles == {"reporter", "official", "dept_staff", "office", "auditor", "admin"}
+    assert summary.sign_in_examples and all(len(example) == 3 for example in summary.sign_in_examples)
+    assert DEMO_PASSWORD
+
+
+def test_every_record_is_in_the_ledger(demo):
+    db, _, _, _ = demo
+    entries = count(db, LedgerEntry)
+    assert log.current_size(db) == entries
+    created = sum(count(db, model) for model in (Department, OrgUnit, Category, DataElement, Account))
+    assert entries == created
+    assert count(db, LedgerEntry) == db.scalar(select(func.max(LedgerEntry.idx))) + 1  # no gaps
+    actions = Counter(db.scalars(select(LedgerEntry.action)))
+    assert actions["orgunit.create"] == count(db, OrgUnit) and actions["account.create"] == count(db, Account)
+
+
+def test_every_element_has_exactly_one_owner_that_exists(demo):
+    db, _, _, _ = demo
+    owners = set(db.scalars(select(DataElement.owner_department_id)))
+    assert None not in owners and owners <= set(db.scalars(select(Department.id)))
+
+
+def test_two_builds_in_fresh_transactions_are_identical(demo):
+    db, _, _, earlier = demo
+    assert len(earlier) > 300 and _units(db) == earlier
