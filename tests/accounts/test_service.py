@@ -257,7 +257,7 @@ def test_a_new_role_ends_the_sessions_and_is_recorded(story):
     entry = story.db.scalars(select(LedgerEntry).order_by(LedgerEntry.idx.desc()).limit(1)).one()
     assert (entry.action, entry.object_type, entry.object_id) == ("account.permission_change", "account",
                                                                   str(account.id))
-    assert "升任街道干部" in entry.body
+    assert "升任街道干部" in entry.text
     assert accounts.actor_of(account).covers(accounts.get_account(story.db, "carol").org_unit)
 
 

@@ -64,6 +64,14 @@ def test_two_row_header_with_merged_parents(xlsx):
     assert [c.key for c in form.columns] == [True, True, False, False, False, False, False, True]
 
 
+def test_three_row_header_with_a_part_group(xlsx):
+    rows = [["村", "党员", None, None], [None, "合计", "其中：", None], [None, None, "女", "60岁以上"]]
+    merges = ["A1:A3", "B1:D1", "B2:B3", "C2:D2"]
+    form = _only_form(xlsx.form("党员.xlsx", {"Sheet1": rows}, merges={"Sheet1": merges}))
+    assert form.header_rows == (1, 2, 3)
+    assert _labels(form) == ["村", "党员/合计", "党员/其中：/女", "党员/其中：/60岁以上"]
+
+
 def test_two_row_header_centred_without_merging(xlsx):
     rows = [["序号", "残疾人", None, "老年人"], [None, "人数", "其中：重度", "人数"], [1, 8, 2, 30]]
     form = _only_form(xlsx.form("残联.xlsx", {"Sheet1": rows}))

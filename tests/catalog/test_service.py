@@ -128,7 +128,7 @@ def test_a_rename_keeps_the_code_and_replaces_the_aliases(story):
         "低保对象数", "保障对象人数"}
     assert log.current_size(story.db) == size + 1
     entry = story.db.scalars(select(LedgerEntry).order_by(LedgerEntry.idx.desc()).limit(1)).one()
-    assert entry.action == "catalog.update" and "按民政部口径更名" in entry.body
+    assert entry.action == "catalog.update" and "按民政部口径更名" in entry.text
 
 
 def test_an_update_keeps_an_alias_that_stays(story):

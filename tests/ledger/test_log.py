@@ -15,7 +15,7 @@ from fillonce.orgunits.models import OrgUnit
 
 
 def _bodies(db):
-    return [e.body for e in db.scalars(select(LedgerEntry).order_by(LedgerEntry.idx))]
+    return [e.text for e in db.scalars(select(LedgerEntry).order_by(LedgerEntry.idx))]
 
 
 def test_entries_are_canonical_json_with_who_what_which_and_a_salted_hash(story):

@@ -2,12 +2,11 @@
 
 from datetime import date
 
-from sqlalchemy import insert, select, text, update
+from sqlalchemy import text
 
+from forgery import rebuild_tree, rewrite_body
 from fillonce.core.config import load_settings
-from fillonce.ledger import log, merkle
 from fillonce.ledger import service as ledger
-from fillonce.ledger.models import LedgerEntry, LedgerHead, LedgerNode
 from fillonce.ledger.verify import verify
 from fillonce.orgunits import service as orgunits
 
@@ -53,10 +52,17 @@ def test_reordered_entries_break_their_leaves(story):
 
 
 def test_an_edited_entry_is_named(story):
-    story.db.execute(text("UPDATE ledger_entry SET body = replace(body, '\"judy\"', '\"ivan\"') WHERE idx = 7"))
-    story.db.execute(text("UPDATE ledger_entry SET body = replace(body, 'installer', 'intruder') WHERE idx = 7"))
+    rewrite_body(story.db, 7, b"installer", b"intruder")
     report = _verify(story.db)
     assert report.first_bad_entry() == 7
+
+
+def test_an_edited_entry_with_its_leaf_rehashed_breaks_the_stored_tree(story):
+    for index in range(16):  # enough entries for a stored band node above them
+        orgunits.rename(story.db, story.judy, "V1", f"第{index}次改名")
+    rewrite_body(story.db, 2, b"installer", b"intruder", keep_leaf=False)
+    report = _verify(story.db)
+    assert not report.ok and report.first_bad_entry() == 0 and "tree node" in report.problems[0].what
 
 
 def test_a_truncated_log_with_a_different_tail_contradicts_the_signed_checkpoint(story):
@@ -65,22 +71,12 @@ def test_a_truncated_log_with_a_different_tail_contradicts_the_signed_checkpoint
     signed_size = ledger.latest_checkpoint(story.db).size
     keep = signed_size - 3
     story.db.execute(text("DELETE FROM ledger_entry WHERE idx >= :k"), {"k": keep})
-    story.db.execute(text("DELETE FROM ledger_node"))
-    story.db.execute(text("UPDATE ledger_head SET size = 0"))
-    _rebuild_nodes(story.db)  # a careful forger recomputes the tree...
+    rebuild_tree(story.db)  # a careful forger recomputes the tree...
     orgunits.rename(story.db, story.judy, "V3", "另一个尾巴")  # ...and appends a different tail
     orgunits.rename(story.db, story.judy, "V2", "另一个尾巴二")
     orgunits.rename(story.db, story.judy, "V1", "另一个尾巴三")
     report = _verify(story.db)
     assert any("rewritten" in p.what for p in report.problems)
-
-
-def _rebuild_nodes(db):
-    bodies = list(db.scalars(select(LedgerEntry.body).order_by(LedgerEntry.idx)))
-    leaves = [merkle.leaf_hash(b.encode()) for b in bodies]
-    nodes = merkle.new_complete_nodes(0, leaves, lambda keys: {})
-    db.execute(insert(LedgerNode), [{"key": log.node_key(l, i), "hash": h} for l, i, h in nodes])
-    db.execute(update(LedgerHead).values(size=len(bodies)))
 
 
 def test_a_replaced_checkpoint_signature_is_found(story):

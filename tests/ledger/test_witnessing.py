@@ -3,13 +3,14 @@
 import logging
 from dataclasses import replace
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select, update
 
+from forgery import rebuild_tree
 from fillonce.core.config import load_settings
 from fillonce.demo.witnesses import start_demo_witnesses
-from fillonce.ledger import log, merkle
+from fillonce.ledger import log
 from fillonce.ledger import service as ledger
-from fillonce.ledger.models import Cosignature, LedgerEntry, LedgerHead, LedgerNode
+from fillonce.ledger.models import Cosignature, LedgerEntry
 from fillonce.ledger.verify import verify
 from fillonce.orgunits import service as orgunits
 
@@ -49,11 +50,7 @@ def test_witnesses_refuse_a_rewritten_log_loudly(story, tmp_path, caplog):
     size = log.current_size(story.db)
     # Rewrite history: drop the last entries, rebuild the tree, append a different tail of the same length.
     story.db.execute(delete(LedgerEntry).where(LedgerEntry.idx >= size - 2))
-    story.db.execute(delete(LedgerNode))
-    leaves = [merkle.leaf_hash(b.encode()) for b in story.db.scalars(select(LedgerEntry.body).order_by(LedgerEntry.idx))]
-    story.db.execute(insert(LedgerNode), [{"key": log.node_key(lv, i), "hash": h}
-                                         for lv, i, h in merkle.new_complete_nodes(0, leaves, lambda k: {})])
-    story.db.execute(update(LedgerHead).values(size=len(leaves)))
+    rebuild_tree(story.db)
     orgunits.rename(story.db, story.judy, "V2", "伪造一")
     orgunits.rename(story.db, story.judy, "V3", "伪造二")
     orgunits.rename(story.db, story.judy, "V1", "伪造三")

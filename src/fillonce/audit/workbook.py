@@ -405,7 +405,8 @@ def _cell_errors(file: str, sheet: str, grid: _Grid, rows: list[int],
 
 
 def _is_meta(text: str) -> bool:
-    return bool(_META_TEXT.search(text))
+    # "其中：" over a group of columns is a header parent, not a bookkeeping line.
+    return not text.startswith(g.PART_MARKERS) and bool(_META_TEXT.search(text))
 
 
 def _is_label(text: str | None) -> bool:

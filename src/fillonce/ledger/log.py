@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select, tuple_, update
+from sqlalchemy import or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from fillonce.accounts.permissions import Actor
@@ -23,6 +23,8 @@ from fillonce.ledger import merkle
 from fillonce.ledger.models import LedgerEntry, LedgerHead, LedgerNode
 
 LEVEL_SHIFT = 48
+INDEX_MASK = (1 << LEVEL_SHIFT) - 1
+BAND = 4  # tree levels stored: 0 (in the entry rows), 4, 8, 12, …; the rest are folded on read
 ENTRY_VERSION = 1
 EFFECTS = ("write", "delete", "event")
 PENDING = "ledger_pending"
@@ -55,6 +57,16 @@ class PendingRecord:
     details: dict | None = None
 
 
+ENTRY_KEYS = {"v", "idx", "at", "who", "action", "effect", "object", "content_hash", "prev", "reason", "details"}
+
+
+def _check_details(details: dict) -> None:
+    """Details are flat and never reuse an entry key, so verify can read entries without parsing them."""
+    for key, value in details.items():
+        if key in ENTRY_KEYS or isinstance(value, (dict, list)):
+            raise ValueError(f"ledger details must be flat and not reuse entry keys: {key!r}")
+
+
 def object_type_of(instance: Any) -> str:
     return type(instance).__tablename__
 
@@ -79,6 +91,7 @@ def record(
     """
     if effect not in EFFECTS:
         raise ValueError(f"unknown ledger effect {effect!r}")
+    _check_details(details or {})
     if instance is not None:
         object_type = object_type_of(instance)
         if effect == "delete":
@@ -121,10 +134,11 @@ def _previous_indexes(db: Session, keys: set[tuple[str, str]]) -> dict[tuple[str
     return found
 
 
-def _entry_body(rec: PendingRecord, salt: bytes, at: str, prev: int | None) -> dict:
+def _entry_body(rec: PendingRecord, salt: bytes, index: int, at: str, prev: int | None) -> dict:
     content = rec.instance.ledger_content() if rec.instance is not None else rec.content
     return {
         "v": ENTRY_VERSION,
+        "idx": index,  # an entry names its own place, so a moved row is caught at once
         "at": at,
         "who": rec.actor.ledger_identity(),
         "action": rec.action,
@@ -150,41 +164,89 @@ def flush_pending(db: Session, salt: bytes) -> list[int]:
     previous = _previous_indexes(db, {(r.object_type, r.object_id) for r in records})
     now = utcnow()
     at = now.isoformat().replace("+00:00", "Z")
-    rows, leaves = [], []
+    rows = []
     for offset, rec in enumerate(records):
         key = (rec.object_type, rec.object_id)
-        body = canonical_json(_entry_body(rec, salt, at, previous.get(key)))
+        body = canonical_json(_entry_body(rec, salt, size + offset, at, previous.get(key)))
         previous[key] = size + offset
-        leaves.append(merkle.leaf_hash(body))
-        rows.append({
-            "idx": size + offset, "body": body.decode("utf-8"), "object_type": rec.object_type,
-            "object_id": rec.object_id, "action": rec.action, "account_id": rec.actor.account_id, "at": now,
-        })
-    append_rows(db, size, rows, leaves)
+        rows.append((size + offset, merkle.leaf_hash(body), body, rec.object_type, rec.object_id, rec.action,
+                     rec.actor.account_id, now))
+    append_rows(db, size, rows)
     db.info.setdefault(WRITTEN, set()).update(previous)
-    return [row["idx"] for row in rows]
+    return [row[0] for row in rows]
 
 
-def append_rows(db: Session, size: int, rows: list[dict], leaves: Sequence[bytes]) -> None:
-    """Insert entry rows (already numbered from `size`) with the complete-subtree nodes they make."""
-    # Core inserts: the ORM's bulk path costs more than the hashing for large appends.
-    connection = db.connection()
-    connection.execute(insert(LedgerEntry.__table__), rows)
-    nodes = merkle.new_complete_nodes(size, leaves, node_reader(db))
-    connection.execute(insert(LedgerNode.__table__),
-                       [{"key": node_key(level, index), "hash": h} for level, index, h in nodes])
+ENTRY_COLUMNS = ("idx", "leaf_hash", "body", "object_type", "object_id", "action", "account_id", "at")
+
+
+def _placeholders(db: Session, count: int) -> str:
+    mark = "?" if db.get_bind().dialect.paramstyle == "qmark" else "%s"
+    return ", ".join([mark] * count)
+
+
+def append_rows(db: Session, size: int, rows: list[tuple]) -> None:
+    """Insert entry rows (tuples in ENTRY_COLUMNS order, numbered from `size`) and the band nodes they complete.
+
+    The driver's executemany is used directly: for large appends SQLAlchemy's per-row parameter
+    handling costs more than hashing and SQLite together.
+    """
+    dialect = db.get_bind().dialect
+    to_db_time = LedgerEntry.__table__.c.at.type.bind_processor(dialect)
+    if to_db_time is not None:
+        rows = [(*row[:-1], to_db_time(row[-1])) for row in rows]
+    cursor = db.connection().connection.cursor()
+    try:
+        cursor.executemany(f"INSERT INTO ledger_entry ({', '.join(ENTRY_COLUMNS)}) "
+                           f"VALUES ({_placeholders(db, len(ENTRY_COLUMNS))})", rows)
+        nodes = merkle.new_complete_nodes(size, [row[1] for row in rows], node_reader(db))
+        banded = [(node_key(level, index), h) for level, index, h in nodes if level and level % BAND == 0]
+        if banded:
+            cursor.executemany(f"INSERT INTO ledger_node (key, hash) VALUES ({_placeholders(db, 2)})", banded)
+    finally:
+        cursor.close()
     db.execute(update(LedgerHead).where(LedgerHead.id == 1).values(size=size + len(rows)))
 
 
 def node_reader(db: Session):
+    """Any complete node, from the stored bands: leaf hashes live in the entry rows, and every
+    BAND-th level in ledger_node; a node in between is folded from at most 2**(BAND-1) band nodes."""
+
     def read(keys: Iterable[tuple[int, int]]) -> Mapping[tuple[int, int], bytes]:
-        wanted = {node_key(level, index): (level, index) for level, index in keys}
-        if not wanted:
-            return {}
-        rows = db.execute(select(LedgerNode.key, LedgerNode.hash).where(LedgerNode.key.in_(list(wanted))))
-        return {wanted[key]: bytes(h) for key, h in rows}
+        wanted = list(keys)
+        ranges = {(level - level % BAND, index << (level % BAND), (index + 1) << (level % BAND))
+                  for level, index in wanted}
+        base = _read_band_ranges(db, ranges)
+        found = {}
+        for level, index in wanted:
+            band, span = level - level % BAND, level % BAND
+            hashes = [base.get((band, i)) for i in range(index << span, (index + 1) << span)]
+            if None not in hashes:
+                found[(level, index)] = _fold_perfect(hashes)
+        return found
 
     return read
+
+
+def _fold_perfect(hashes: list[bytes]) -> bytes:
+    while len(hashes) > 1:
+        hashes = [merkle.node_hash(hashes[i], hashes[i + 1]) for i in range(0, len(hashes), 2)]
+    return hashes[0]
+
+
+def _read_band_ranges(db: Session, ranges: set[tuple[int, int, int]]) -> dict[tuple[int, int], bytes]:
+    """One query per table for all [start, end) ranges of band nodes."""
+    found: dict[tuple[int, int], bytes] = {}
+    leaf_ranges = [(start, end - 1) for band, start, end in ranges if band == 0]
+    node_ranges = [(node_key(band, start), node_key(band, end - 1)) for band, start, end in ranges if band]
+    if leaf_ranges:
+        condition = or_(*(LedgerEntry.idx.between(a, b) for a, b in leaf_ranges))
+        for idx, leaf in db.execute(select(LedgerEntry.idx, LedgerEntry.leaf_hash).where(condition)):
+            found[(0, idx)] = bytes(leaf)
+    if node_ranges:
+        condition = or_(*(LedgerNode.key.between(a, b) for a, b in node_ranges))
+        for key, node in db.execute(select(LedgerNode.key, LedgerNode.hash).where(condition)):
+            found[(key >> LEVEL_SHIFT, key & INDEX_MASK)] = bytes(node)
+    return found
 
 
 def current_size(db: Session) -> int:

@@ -22,16 +22,21 @@ class LedgerEntry(Base):
     __table_args__ = (Index("ix_ledger_entry_object", "object_type", "object_id", "idx"),)
 
     idx: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    body: Mapped[str] = mapped_column(Text)  # canonical JSON, the exact bytes hashed into the leaf
+    leaf_hash: Mapped[bytes] = mapped_column(LargeBinary(32))  # level 0 of the tree
+    body: Mapped[bytes] = mapped_column(LargeBinary)  # canonical JSON, the exact bytes hashed into the leaf
     object_type: Mapped[str] = mapped_column(String(40))
     object_id: Mapped[str] = mapped_column(String(80))
-    action: Mapped[str] = mapped_column(String(60), index=True)
-    account_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    action: Mapped[str] = mapped_column(String(60))
+    account_id: Mapped[int | None] = mapped_column(Integer)
     at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8")
 
 
 class LedgerNode(Base):
-    """Hash of a complete subtree; key = level << 48 | index (level 0 = leaf hashes)."""
+    """Hash of a complete subtree at every BAND-th level above the leaves; key = level << 48 | index."""
 
     __tablename__ = "ledger_node"
 

@@ -117,9 +117,9 @@ def proof_bundle(db: Session, settings: Settings, index: int) -> dict:
     checkpoint = checkpoint_covering(db, settings, index)
     proof = log.inclusion_proof(db, index, checkpoint.size)
     return {
-        "entry": entry.body,
+        "entry": entry.text,
         "index": index,
-        "leaf_hash": merkle.leaf_hash(entry.body.encode("utf-8")).hex(),
+        "leaf_hash": merkle.leaf_hash(entry.body).hex(),
         "inclusion_proof": [h.hex() for h in proof],
         "checkpoint": cosigned_note(db, checkpoint),
         "log_key": keys.verifier_key(settings),
@@ -150,7 +150,7 @@ def history(db: Session, settings: Settings, object_type: str, object_id: str) -
     items = []
     for entry in entries:
         proof = log.inclusion_proof(db, entry.idx, checkpoint.size)
-        leaf = merkle.leaf_hash(entry.body.encode("utf-8"))
+        leaf = merkle.leaf_hash(entry.body)
         items.append(HistoryItem(entry.idx, json.loads(entry.body),
                                  merkle.verify_inclusion(leaf, entry.idx, checkpoint.size, proof, checkpoint.root)))
     return items

@@ -58,91 +58,131 @@ class Report:
         return min(entries) if entries else None
 
 
-def _field(body: str, name: str) -> str | None:
+def _field(body: bytes, name: bytes) -> bytes | None:
     """A string field of a canonical entry, without parsing the JSON (verify reads millions)."""
-    marker = f'"{name}":'
+    marker = b'"' + name + b'":'
     at = body.find(marker)
     if at < 0:
         return None
     start = at + len(marker)
-    if body.startswith("null", start):
+    if body.startswith(b"null", start):
         return None
-    end = body.index('"', start + 1)
-    return body[start + 1:end]
+    return body[start + 1:body.index(b'"', start + 1)]
 
 
-def _object_key(body: str) -> str:
-    at = body.find('"object":{"id":')
+IDX_MARKER = b'"idx":'
+OBJECT_MARKER = b'"object":{"id":'
+QUOTE = b'"'
+
+
+def _own_index(body: bytes) -> int | None:
+    at = body.find(IDX_MARKER)
+    if at < 0:
+        return None
+    start = at + len(IDX_MARKER)
+    end = body.find(b",", start)
+    digits = body[start:end if end >= 0 else None].rstrip(b"}")
+    return int(digits) if digits.isdigit() else None
+
+
+def _object_key(body: bytes) -> str:
+    at = body.find(OBJECT_MARKER)
     if at < 0:
         return "?"
-    start = at + len('"object":{"id":')
-    end = body.index("}", start)
-    fields = body[start:end]  # "42","type":"org_unit"  (keys are sorted: id before type)
-    object_id, _, object_type = fields.partition(',"type":')
-    return f"{object_type.strip(chr(34))}:{object_id.strip(chr(34))}"
+    start = at + len(OBJECT_MARKER)
+    fields = body[start:body.index(b"}", start)]  # "42","type":"org_unit"  (sorted keys: id before type)
+    object_id, _, object_type = fields.partition(b',"type":')
+    return object_type.strip(QUOTE).decode() + ":" + object_id.strip(QUOTE).decode()
 
 
-def _entry_chunks(db: Session, chunk: int) -> Iterator[list[tuple[int, str]]]:
+def _entry_chunks(db: Session, chunk: int) -> Iterator[list[tuple]]:
+    """(idx, leaf_hash, body) rows in index order, through the driver: SQLAlchemy's per-row work
+    would cost more than hashing them."""
+    cursor = db.connection().connection.cursor()
+    mark = "?" if db.get_bind().dialect.paramstyle == "qmark" else "%s"
     last = -1
-    while True:
-        rows = db.execute(select(LedgerEntry.idx, LedgerEntry.body).where(LedgerEntry.idx > last)
-                          .order_by(LedgerEntry.idx).limit(chunk)).all()
-        if not rows:
-            return
-        yield rows
-        last = rows[-1][0]
+    try:
+        while True:
+            cursor.execute(f"SELECT idx, leaf_hash, body FROM ledger_entry WHERE idx > {mark} "
+                           f"ORDER BY idx LIMIT {chunk}", (last,))
+            rows = cursor.fetchall()
+            if not rows:
+                return
+            yield rows
+            last = rows[-1][0]
+    finally:
+        cursor.close()
 
 
-def _stored_nodes(db: Session, level: int, first: int, last: int) -> dict[int, bytes]:
-    low, high = log.node_key(level, first), log.node_key(level, last)
-    rows = db.execute(select(LedgerNode.key, LedgerNode.hash).where(LedgerNode.key.between(low, high)))
-    return {key & ((1 << log.LEVEL_SHIFT) - 1): bytes(h) for key, h in rows}
+def _stored_band(db: Session, level: int, first: int, last: int) -> list[bytes]:
+    rows = db.execute(select(LedgerNode.hash).where(
+        LedgerNode.key.between(log.node_key(level, first), log.node_key(level, last))).order_by(LedgerNode.key))
+    return [bytes(h) for (h,) in rows]
 
 
-def _check_nodes(db: Session, created: list[tuple[int, int, bytes]], report: Report) -> bool:
+def _check_bands(db: Session, created: list[tuple[int, int, bytes]], report: Report) -> bool:
+    """Compare the recomputed band nodes with the stored ones, one range query per band level."""
     by_level: dict[int, list[tuple[int, bytes]]] = {}
     for level, index, node in created:
-        by_level.setdefault(level, []).append((index, node))
+        if level and level % log.BAND == 0:
+            by_level.setdefault(level, []).append((index, node))
     for level, nodes in sorted(by_level.items()):
-        stored = _stored_nodes(db, level, nodes[0][0], nodes[-1][0])
-        for index, node in nodes:
-            if stored.get(index) != node:
-                first_leaf = index << level
-                what = ("entry body does not match its stored leaf hash" if level == 0
-                        else f"stored tree node (level {level}, index {index}) does not match the entries")
-                report.problems.append(Problem(what, entry=first_leaf))
-                return False
+        stored = _stored_band(db, level, nodes[0][0], nodes[-1][0])
+        if stored != [node for _, node in nodes]:
+            padded = stored + [b""] * (len(nodes) - len(stored))
+            bad = next(index for (index, node), kept in zip(nodes, padded) if node != kept)
+            report.problems.append(Problem(f"stored tree node (level {level}, index {bad}) does not match the entries",
+                                           entry=bad << level))
+            return False
     return True
 
 
-def _check_tree_and_replay(db: Session, report: Report, expected: dict[str, str | None],
+def _replay(body: bytes, expected: dict[str, bytes | None]) -> None:
+    effect = _field(body, b"effect")
+    if effect == b"write":
+        expected[_object_key(body)] = _field(body, b"content_hash")
+    elif effect == b"delete":
+        expected[_object_key(body)] = None
+
+
+def _check_chunk(rows: list[tuple], size: int, report: Report, expected: dict) -> list[bytes] | None:
+    """Leaf hashes of a chunk of entries, or None after naming the first entry that is wrong."""
+    leaves = []
+    for offset, (idx, stored_leaf, body) in enumerate(rows):
+        if idx != size + offset:
+            report.problems.append(Problem(f"entries are not contiguous: entry {size + offset} is missing",
+                                           entry=size + offset))
+            return None
+        body = bytes(body)
+        leaf = merkle.leaf_hash(body)
+        if leaf != bytes(stored_leaf):
+            report.problems.append(Problem("entry body does not match its stored leaf hash", entry=idx))
+            return None
+        if _own_index(body) != idx:
+            report.problems.append(Problem("entry is not at the place it was written for (moved or reordered)",
+                                           entry=idx))
+            return None
+        leaves.append(leaf)
+        _replay(body, expected)
+    return leaves
+
+
+def _check_tree_and_replay(db: Session, report: Report, expected: dict[str, bytes | None],
                            progress: Callable[[int], None]) -> None:
-    chunk = 1 << CHUNK_LEVEL
     compact: dict[tuple[int, int], bytes] = {}
     size = 0
-    for rows in _entry_chunks(db, chunk):
-        if rows[0][0] != size:
-            report.problems.append(Problem(f"entries are not contiguous: expected entry {size}, found {rows[0][0]}",
-                                           entry=size))
+    for rows in _entry_chunks(db, 1 << CHUNK_LEVEL):
+        leaves = _check_chunk(rows, size, report, expected)
+        if leaves is None:
             return
-        leaves = []
-        for offset, (idx, body) in enumerate(rows):
-            if idx != size + offset:
-                report.problems.append(Problem(f"entries are not contiguous: entry {size + offset} is missing",
-                                               entry=size + offset))
-                return
-            leaves.append(merkle.leaf_hash(body.encode("utf-8")))
-            effect = _field(body, "effect")
-            if effect in ("write", "delete"):
-                expected[_object_key(body)] = _field(body, "content_hash") if effect == "write" else None
         created = merkle.new_complete_nodes(size, leaves, lambda wanted: {k: compact[k] for k in wanted})
-        if not _check_nodes(db, created, report):
+        if not _check_bands(db, created, report):
             return
         size += len(rows)
         report.size = size
         keep = set(merkle.subtree_root_keys(0, size))
-        compact = {(lvl, idx): h for lvl, idx, h in created if (lvl, idx) in keep} | {
-            k: v for k, v in compact.items() if k in keep}
+        compact = {k: v for k, v in compact.items() if k in keep}
+        compact.update(((level, index), node) for level, index, node in created if (level, index) in keep)
         progress(size)
     head = log.current_size(db)
     if head != size:
@@ -184,7 +224,7 @@ def _check_checkpoints(db: Session, settings: Settings, report: Report) -> None:
                 report.problems.append(Problem(f"{label}: cosignature of {cosig.witness} does not verify: {exc}"))
 
 
-def _check_tables(db: Session, settings: Settings, expected: dict[str, str | None], report: Report) -> None:
+def _check_tables(db: Session, settings: Settings, expected: dict[str, bytes | None], report: Report) -> None:
     salt = keys.salt(settings)
     for model in LEDGERED_MODELS:
         table = model.__tablename__
@@ -198,7 +238,7 @@ def _check_tables(db: Session, settings: Settings, expected: dict[str, str | Non
             if want is None:
                 report.problems.append(Problem("row was deleted in the ledger but is still in the database",
                                                object=key))
-            elif log.content_hash(salt, instance.ledger_content()) != want:
+            elif log.content_hash(salt, instance.ledger_content()).encode() != want:
                 report.problems.append(Problem("row differs from its last ledger entry (changed behind the app's back)",
                                                object=key, entry=_last_entry(db, key)))
         for key, want in list(expected.items()):
@@ -218,7 +258,7 @@ def _last_entry(db: Session, key: str) -> int | None:
 def verify(db: Session, settings: Settings, progress: Callable[[int], None] = lambda n: None) -> Report:
     db.expire_all()  # compare what the database holds now, not what this session remembers
     report = Report()
-    expected: dict[str, str | None] = {}
+    expected: dict[str, bytes | None] = {}
     _check_tree_and_replay(db, report, expected, progress)
     _check_checkpoints(db, settings, report)
     if report.ok:
