@@ -307,3 +307,25 @@ def witness(context: typer.Context, key_file: Path = typer.Option(None, "--key-f
     app_ = create_witness_app(key_file.read_text(encoding="utf-8").strip(), state, logs)
     console.print(f"见证服务 / witness: http://{host}:{port}/")
     uvicorn.run(app_, host=host, port=port, log_level="warning")
+
+
+@app.command()
+@clear_errors
+def audit(files: list[Path] = typer.Argument(..., help="表格模板（xlsx）或所在文件夹 / xlsx form templates or folders"),
+          as_json: bool = typer.Option(False, "--json", help="输出 JSON / print the JSON result"),
+          xlsx: Path = typer.Option(None, "--xlsx", help="写出重复字段对照表 / write the duplicate map workbook")) -> None:
+    """盘点基层表格，找出重复字段 / audit an inventory of grassroots forms for duplicate fields."""
+    import json
+
+    from fillonce.audit.inventory import audit_files, render_table, write_duplicate_map_xlsx
+
+    result = audit_files(files)
+    if as_json:
+        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    else:
+        render_table(result, console)
+    if xlsx:
+        write_duplicate_map_xlsx(result, xlsx)
+        (errors if as_json else console).print(f"已写出 / written: {xlsx}")
+    for problem in result.errors:
+        errors.print(f"[yellow]跳过 / skipped:[/yellow] {problem}", highlight=False)

@@ -31,6 +31,7 @@ MATRIX: dict[str, tuple[str, frozenset[str]]] = {
     "account.change_password": ("account alice", frozenset({"alice", "judy"})),
     "catalog.view": ("nothing", EVERYONE),
     "catalog.create": ("department MZJ", frozenset({"erin", "heidi", "judy"})),
+    "catalog.import": ("nothing", frozenset({"erin", "grace", "heidi", "judy"})),
     "catalog.update": ("element DIBAO_PERSONS", frozenset({"erin", "heidi", "judy"})),
     "catalog.manage_categories": ("nothing", frozenset({"heidi", "judy"})),
     "ledger.view": ("nothing", frozenset({"heidi", "ivan", "judy"})),

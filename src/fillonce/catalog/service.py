@@ -10,7 +10,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from fillonce.accounts.models import Department
-from fillonce.accounts.permissions import Actor, authorize
+from fillonce.accounts.permissions import Actor, authorize, can
 from fillonce.catalog.models import AGGREGATIONS, VALUE_TYPES, Category, DataElement, ElementAlias
 from fillonce.core.db import utcnow
 from fillonce.core.errors import Conflict, NotFound, ValidationError
@@ -216,6 +216,7 @@ def _row_input(row: Row) -> ElementInput:
 @write_service
 def import_rows(db: Session, actor: Actor, rows: Sequence[Row], source: str) -> int:
     """All or nothing: every fault in every row is reported, and then nothing is written."""
+    authorize(actor, "catalog.import")
     problems: list[object] = []
     inputs: list[tuple[Row, ElementInput]] = []
     seen: dict[str, int] = {}
@@ -238,10 +239,15 @@ def import_rows(db: Session, actor: Actor, rows: Sequence[Row], source: str) -> 
     for row, data in inputs:
         try:
             owner, cats = _resolve(db, data, row.where(source))
-            authorize(actor, "catalog.create", owner)
-            resolved.append(_new_element(data, owner, cats))
         except ValidationError as exc:
             problems += exc.problems
+            continue
+        if not can(actor, "catalog.create", owner):
+            where = row.where(source)
+            problems.append(Text(f"{where.zh}：您无权为 {owner.name_zh} 创建数据元",
+                                 f"{where.en}: you may not create elements owned by {owner.name_en or owner.code}"))
+            continue
+        resolved.append(_new_element(data, owner, cats))
     if problems:
         raise ValidationError(problems)
     for element in resolved:

@@ -9,18 +9,18 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import or_, select, tuple_, update
+from sqlalchemy import select, tuple_, update
 from sqlalchemy.orm import Session
 
 from fillonce.accounts.permissions import Actor
 from fillonce.core.db import utcnow
 from fillonce.core.iterate import batched
 from fillonce.ledger import merkle
-from fillonce.ledger.models import LedgerEntry, LedgerHead, LedgerNode
+from fillonce.ledger.models import LedgerEntry, LedgerHead
 
 LEVEL_SHIFT = 48
 INDEX_MASK = (1 << LEVEL_SHIFT) - 1
@@ -162,21 +162,19 @@ def flush_pending(db: Session, salt: bytes) -> list[int]:
             rec.object_id = str(rec.instance.id)
     size = lock_head(db)
     previous = _previous_indexes(db, {(r.object_type, r.object_id) for r in records})
-    now = utcnow()
-    at = now.isoformat().replace("+00:00", "Z")
+    at = utcnow().isoformat().replace("+00:00", "Z")
     rows = []
     for offset, rec in enumerate(records):
         key = (rec.object_type, rec.object_id)
         body = canonical_json(_entry_body(rec, salt, size + offset, at, previous.get(key)))
         previous[key] = size + offset
-        rows.append((size + offset, merkle.leaf_hash(body), body, rec.object_type, rec.object_id, rec.action,
-                     rec.actor.account_id, now))
+        rows.append((size + offset, merkle.leaf_hash(body), body, rec.object_type, rec.object_id, rec.action))
     append_rows(db, size, rows)
     db.info.setdefault(WRITTEN, set()).update(previous)
     return [row[0] for row in rows]
 
 
-ENTRY_COLUMNS = ("idx", "leaf_hash", "body", "object_type", "object_id", "action", "account_id", "at")
+ENTRY_COLUMNS = ("idx", "leaf_hash", "body", "object_type", "object_id", "action")
 
 
 def _placeholders(db: Session, count: int) -> str:
@@ -190,10 +188,6 @@ def append_rows(db: Session, size: int, rows: list[tuple]) -> None:
     The driver's executemany is used directly: for large appends SQLAlchemy's per-row parameter
     handling costs more than hashing and SQLite together.
     """
-    dialect = db.get_bind().dialect
-    to_db_time = LedgerEntry.__table__.c.at.type.bind_processor(dialect)
-    if to_db_time is not None:
-        rows = [(*row[:-1], to_db_time(row[-1])) for row in rows]
     cursor = db.connection().connection.cursor()
     try:
         cursor.executemany(f"INSERT INTO ledger_entry ({', '.join(ENTRY_COLUMNS)}) "
@@ -213,9 +207,9 @@ def node_reader(db: Session):
 
     def read(keys: Iterable[tuple[int, int]]) -> Mapping[tuple[int, int], bytes]:
         wanted = list(keys)
-        ranges = {(level - level % BAND, index << (level % BAND), (index + 1) << (level % BAND))
-                  for level, index in wanted}
-        base = _read_band_ranges(db, ranges)
+        base_keys = {(level - level % BAND, i) for level, index in wanted
+                     for i in range(index << (level % BAND), (index + 1) << (level % BAND))}
+        base = _read_band_nodes(db, base_keys)
         found = {}
         for level, index in wanted:
             band, span = level - level % BAND, level % BAND
@@ -233,19 +227,22 @@ def _fold_perfect(hashes: list[bytes]) -> bytes:
     return hashes[0]
 
 
-def _read_band_ranges(db: Session, ranges: set[tuple[int, int, int]]) -> dict[tuple[int, int], bytes]:
-    """One query per table for all [start, end) ranges of band nodes."""
+def _read_band_nodes(db: Session, keys: set[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
+    """One driver-level query per table: proofs are on the hot path and need few, exact keys."""
     found: dict[tuple[int, int], bytes] = {}
-    leaf_ranges = [(start, end - 1) for band, start, end in ranges if band == 0]
-    node_ranges = [(node_key(band, start), node_key(band, end - 1)) for band, start, end in ranges if band]
-    if leaf_ranges:
-        condition = or_(*(LedgerEntry.idx.between(a, b) for a, b in leaf_ranges))
-        for idx, leaf in db.execute(select(LedgerEntry.idx, LedgerEntry.leaf_hash).where(condition)):
-            found[(0, idx)] = bytes(leaf)
-    if node_ranges:
-        condition = or_(*(LedgerNode.key.between(a, b) for a, b in node_ranges))
-        for key, node in db.execute(select(LedgerNode.key, LedgerNode.hash).where(condition)):
-            found[(key >> LEVEL_SHIFT, key & INDEX_MASK)] = bytes(node)
+    leaves = sorted(index for level, index in keys if level == 0)
+    nodes = sorted(node_key(level, index) for level, index in keys if level)
+    cursor = db.connection().connection.cursor()
+    try:
+        for chunk in batched(leaves, 900):
+            cursor.execute(f"SELECT idx, leaf_hash FROM ledger_entry WHERE idx IN ({_placeholders(db, len(chunk))})",
+                           chunk)
+            found.update(((0, idx), bytes(leaf)) for idx, leaf in cursor.fetchall())
+        for chunk in batched(nodes, 900):
+            cursor.execute(f"SELECT key, hash FROM ledger_node WHERE key IN ({_placeholders(db, len(chunk))})", chunk)
+            found.update(((key >> LEVEL_SHIFT, key & INDEX_MASK), bytes(h)) for key, h in cursor.fetchall())
+    finally:
+        cursor.close()
     return found
 
 

@@ -27,8 +27,7 @@ class LedgerEntry(Base):
     object_type: Mapped[str] = mapped_column(String(40))
     object_id: Mapped[str] = mapped_column(String(80))
     action: Mapped[str] = mapped_column(String(60))
-    account_id: Mapped[int | None] = mapped_column(Integer)
-    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Who and when live only in the body: the hashed bytes are the single source of every fact.
 
     @property
     def text(self) -> str:

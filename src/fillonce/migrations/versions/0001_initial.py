@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 17:00:42.276721
+Create Date: 2026-11-26 17:02:39.089210
 """
 from alembic import op
 import sqlalchemy as sa
@@ -50,8 +50,6 @@ def upgrade() -> None:
     sa.Column('object_type', sa.String(length=40), nullable=False),
     sa.Column('object_id', sa.String(length=80), nullable=False),
     sa.Column('action', sa.String(length=60), nullable=False),
-    sa.Column('account_id', sa.Integer(), nullable=True),
-    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('idx', name=op.f('pk_ledger_entry'))
     )
     with op.batch_alter_table('ledger_entry', schema=None) as batch_op:
