@@ -115,3 +115,11 @@ def story(db):
     from stories import build_story
 
     return build_story(db)
+
+
+@pytest.fixture
+def city(story):
+    """The story's city with 户籍人口 in the catalogue, ready for specs."""
+    from spec_stories import add_population
+
+    return add_population(story)

@@ -91,6 +91,31 @@ def _view_department_staff(actor: Actor, department: Any) -> bool:
     return actor.role in {"admin", "office", "auditor"} or actor.department_id == department.id
 
 
+def _author_spec(actor: Actor, department: Any) -> bool:
+    return actor.role == "admin" or (
+        actor.role == "dept_staff" and actor.duty == "author" and actor.department_id == getattr(department, "id", None))
+
+
+def _view_spec(actor: Actor, spec: Any) -> bool:
+    """Published and retired specs are public inside government; drafts belong to their department."""
+    if spec.status in {"published", "retired"} or actor.role in {"admin", "office", "auditor"}:
+        return True
+    return actor.role == "dept_staff" and actor.department_id == spec.department_id
+
+
+def _publish_spec(actor: Actor, spec: Any) -> bool:
+    return actor.role == "office" or _author_spec(actor, spec.department)
+
+
+def _edit_unit_data(actor: Actor, unit: Any) -> bool:
+    """A reporter fills their own unit; an official may fill for the units of their subtree."""
+    return actor.role in {"reporter", "official"} and actor.covers(unit)
+
+
+def _view_unit_form(actor: Actor, unit: Any) -> bool:
+    return actor.role in {"admin", "office", "auditor", "dept_staff"} or _edit_unit_data(actor, unit)
+
+
 def _view_own_account(actor: Actor, account: Any) -> bool:
     return actor.role == "admin" or actor.account_id == account.id
 
@@ -117,6 +142,12 @@ POLICY: dict[str, Callable[[Actor, Any], bool]] = {
     "catalog.import": _import_elements,
     "catalog.update": _update_element,
     "catalog.manage_categories": _steward,
+    "spec.view": _view_spec,
+    "spec.author": _author_spec,
+    "spec.approve": _steward,
+    "spec.publish": _publish_spec,
+    "form.view": _view_unit_form,
+    "entry.edit": _edit_unit_data,
     "ledger.view": _readers_of_ledger,
     "ledger.history": _view_history,
     "ledger.checkpoint": _admin,

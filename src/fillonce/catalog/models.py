@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fillonce.accounts.models import Department
@@ -51,6 +51,8 @@ class DataElement(Base):
     aggregation: Mapped[str] = mapped_column(String(10))
     topic: Mapped[str] = mapped_column(String(40), default="")
     options: Mapped[list] = mapped_column(JSON, default=list)
+    # Slowly changing figures (户数, 耕地面积) are prefilled from the previous period for confirmation.
+    slowly_changing: Mapped[bool] = mapped_column(Boolean, default=False)
     owner_department_id: Mapped[int] = mapped_column(ForeignKey("department.id"), index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -67,7 +69,8 @@ class DataElement(Base):
             "code": self.code, "name_zh": self.name_zh, "name_en": self.name_en,
             "definition_zh": self.definition_zh, "definition_en": self.definition_en,
             "value_type": self.value_type, "unit": self.unit, "aggregation": self.aggregation,
-            "topic": self.topic, "options": self.options, "owner_department_id": self.owner_department_id,
+            "topic": self.topic, "options": self.options, "slowly_changing": self.slowly_changing,
+            "owner_department_id": self.owner_department_id,
             "aliases": sorted(a.alias for a in self.aliases),
             "categories": sorted(c.code for c in self.categories),
         }

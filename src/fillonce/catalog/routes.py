@@ -7,12 +7,11 @@ from sqlalchemy.orm import Session
 from fillonce.accounts import service as accounts
 from fillonce.catalog import service as catalog
 from fillonce.catalog.schemas import ElementIn, ElementOut
-from fillonce.core.tables import xlsx_bytes
+from fillonce.core.tables import XLSX_MEDIA_TYPE, xlsx_bytes
 from fillonce.web.deps import Visitor, check_csrf, get_db, render, signed_in
 
 router = APIRouter()
 api = APIRouter(prefix="/api/v1/elements", tags=["catalogue"])
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_HEADERS = ["代码", "名称", "英文名称", "定义", "值类型", "计量单位", "汇总方式", "主题", "责任部门代码", "别名", "分组"]
 
 
@@ -32,7 +31,7 @@ def export_xlsx(q: str = "", department: str = "", topic: str = "", db: Session 
              e.owner.code, "；".join(a.alias for a in e.aliases), "；".join(c.code for c in e.categories))
             for e in catalog.search(db, q, department or None, topic or None, limit=1_000_000)]
     body = xlsx_bytes("数据元目录", EXPORT_HEADERS, rows)
-    return Response(body, media_type=XLSX, headers={"Content-Disposition": 'attachment; filename="catalog.xlsx"'})
+    return Response(body, media_type=XLSX_MEDIA_TYPE, headers={"Content-Disposition": 'attachment; filename="catalog.xlsx"'})
 
 
 @router.get("/catalog/{code}")

@@ -43,6 +43,7 @@ class ElementInput:
     aliases: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
     options: tuple[tuple[str, str, str], ...] = field(default=())
+    slowly_changing: bool = False
 
 
 # ---- queries -------------------------------------------------------------------------------------
@@ -152,7 +153,7 @@ def _new_element(data: ElementInput, owner: Department, cats: list[Category]) ->
         code=data.code, name_zh=data.name_zh.strip(), name_en=data.name_en.strip(),
         definition_zh=data.definition_zh.strip(), definition_en=data.definition_en.strip(),
         value_type=data.value_type, unit=data.unit.strip(), aggregation=data.aggregation, topic=data.topic.strip(),
-        options=[list(o) for o in data.options], owner=owner, categories=cats,
+        options=[list(o) for o in data.options], slowly_changing=data.slowly_changing, owner=owner, categories=cats,
         aliases=[ElementAlias(alias=a) for a in _clean_aliases(data)], updated_at=utcnow(),
     )
 
@@ -188,7 +189,7 @@ def update(db: Session, actor: Actor, code: str, data: ElementInput, reason: str
         authorize(actor, "catalog.manage_categories")  # only the steward reassigns ownership
     fresh = _new_element(data, owner, cats)
     for name in ("name_zh", "name_en", "definition_zh", "definition_en", "value_type", "unit", "aggregation",
-                 "topic", "options", "owner", "categories"):
+                 "topic", "options", "slowly_changing", "owner", "categories"):
         setattr(element, name, getattr(fresh, name))
     wanted = set(_clean_aliases(data))
     element.aliases = [a for a in element.aliases if a.alias in wanted] + [

@@ -82,6 +82,9 @@ def parse_date(value: object, field: str, where: Text) -> date | None:
                                    f"{where.en}: field {field} has an unreadable date {value!r} (use 2026-01-31)")) from None
 
 
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 def xlsx_bytes(title: str, headers: Sequence[str], rows: Sequence[Sequence[object]]) -> bytes:
     """A one-sheet workbook with a bold header row, for every table a user can download."""
     workbook = Workbook(write_only=True)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
+from datetime import date
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -11,10 +13,15 @@ from fillonce.accounts import service as accounts
 from fillonce.accounts.system import INSTALLER
 from fillonce.catalog import service as catalog
 from fillonce.core.writepath import write_service
+from fillonce.demo.specs import demo_specs
+from fillonce.entry import service as entry
+from fillonce.periods.ids import MONTHLY, period_of
+from fillonce.specs import service as specs
 from fillonce.demo.city import DemoCity, build_city
 from fillonce.orgunits import service as orgunits
 
 DEMO_PASSWORD = "fillonce-demo"
+DEMO_TODAY = date.today()
 
 
 @dataclass(frozen=True)
@@ -23,6 +30,8 @@ class DemoSummary:
     departments: int
     elements: int
     accounts: int
+    specs: int
+    values: int
     sign_in_examples: list[tuple[str, str, str | None]]
 
 
@@ -30,6 +39,16 @@ def _org_units(db: Session, city: DemoCity) -> None:
     inputs = [orgunits.OrgUnitInput(code=u.code, name_zh=u.name_zh, name_en=u.name_en,
                                     parent_code=u.parent_code, opened_on=u.opened) for u in city.org_units]
     orgunits.bulk_import(db, INSTALLER, inputs)
+
+
+# Figures that change slowly: the one form prefills them from the previous period for confirmation.
+SLOWLY_CHANGING = {
+    "POP_REGISTERED", "POP_RESIDENT", "HH_REGISTERED", "HH_RESIDENT", "FARMLAND", "BASIC_FARMLAND",
+    "HIGH_STANDARD_FARMLAND", "FOREST_LAND", "LAND_AREA", "NATURAL_VILLAGES", "VILLAGER_GROUPS", "GRIDS",
+    "GRID_WORKERS", "COMMITTEE_MEMBERS", "SCHOOLS", "KINDERGARTENS", "VILLAGE_CLINICS", "VILLAGE_DOCTORS",
+    "CARE_HOMES", "CARE_BEDS", "DAY_CARE_CENTRES", "SHELTERS", "SHELTER_AREA", "COLLECTIVE_MEMBERS",
+    "ELDERLY_60", "ELDERLY_65", "ELDERLY_80", "VETERANS", "DISABLED_CERTIFIED",
+}
 
 
 def _catalogue(db: Session, city: DemoCity) -> None:
@@ -40,7 +59,8 @@ def _catalogue(db: Session, city: DemoCity) -> None:
             code=e.code, name_zh=e.name_zh, name_en=e.name_en, definition_zh=e.definition_zh,
             value_type=e.value_type, unit=e.unit_zh, aggregation=e.aggregation,
             owner_department_code=e.owner_department, topic=e.topic, aliases=e.aliases,
-            categories=e.categories, options=e.options))
+            categories=e.categories, options=e.options,
+            slowly_changing=e.code in SLOWLY_CHANGING or e.value_type in {"text", "boolean", "option_set", "date"}))
 
 
 def _people(db: Session, city: DemoCity) -> None:
@@ -48,6 +68,39 @@ def _people(db: Session, city: DemoCity) -> None:
         username=person.username, display_name=person.display_name, password=DEMO_PASSWORD,
         role=person.role, org_unit_code=person.scope_org_unit, department_code=person.department,
         duty=person.duty) for person in city.people])
+
+
+def _actor(db: Session, username: str):
+    return accounts.actor_of(accounts.get_account(db, username))
+
+
+def _specs(db: Session) -> int:
+    """Each department authors its specs; the office approves them at the gate; the authors publish."""
+    office = _actor(db, "office")
+    for draft in demo_specs():
+        author = _actor(db, f"{draft.department_code.lower()}_author")
+        spec = specs.create_draft(db, author, draft)
+        specs.submit(db, author, spec.id)
+        specs.decide(db, office, spec.id, approve=True, note="经审核，同意发布。")
+        specs.publish(db, author, spec.id)
+    return len(demo_specs())
+
+
+def _last_month(db: Session, city: DemoCity) -> int:
+    """Last month's slowly changing figures, so this month's one form arrives prefilled (带数下发)."""
+    period = period_of(MONTHLY, DEMO_TODAY).previous()
+    rng = random.Random(2026)
+    villages = [u for u in city.org_units if u.level == 4]
+    count = 0
+    for village in villages:
+        households = rng.randint(180, 1600)
+        people = int(households * rng.uniform(2.6, 3.4))
+        values = {("HH_REGISTERED", ""): households, ("POP_REGISTERED", ""): people,
+                  ("POP_RESIDENT", ""): int(people * rng.uniform(0.7, 1.05)),
+                  ("HH_RESIDENT", ""): int(households * rng.uniform(0.75, 1.0)),
+                  ("GRID_WORKERS", ""): rng.randint(2, 9)}
+        count += entry.save_values(db, _actor(db, f"r{village.code}"), village.code, period.id, values)
+    return count
 
 
 @write_service
@@ -63,7 +116,12 @@ def build_demo(db: Session, progress: Callable[[str, int], None] = lambda step, 
     progress("elements", len(city.elements))
     _people(db, city)
     progress("accounts", len(city.people))
+    published = _specs(db)
+    progress("specs", published)
+    filled = _last_month(db, city)
+    progress("values", filled)
     return DemoSummary(
         org_units_by_level=orgunits.count_by_level(db), departments=len(city.departments),
-        elements=len(city.elements), accounts=len(city.people), sign_in_examples=list(city.sign_in_examples()),
+        elements=len(city.elements), accounts=len(city.people), specs=published, values=filled,
+        sign_in_examples=list(city.sign_in_examples()),
     )

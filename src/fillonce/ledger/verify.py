@@ -20,10 +20,12 @@ from fillonce.ledger import keys, log, merkle, note
 from fillonce.ledger.checkpoint import open_checkpoint
 from fillonce.ledger.cosignature import CosignatureError, parse_cosigner_verifier_key, verify_cosignatures
 from fillonce.ledger.models import Checkpoint, Cosignature, LedgerEntry, LedgerNode
+from fillonce.entry.models import DataValue
 from fillonce.orgunits.models import OrgUnit
+from fillonce.specs.models import Spec
 
 CHUNK_LEVEL = 14  # 16,384 entries per chunk
-LEDGERED_MODELS = (OrgUnit, Department, Account, Category, DataElement)
+LEDGERED_MODELS = (OrgUnit, Department, Account, Category, DataElement, Spec, DataValue)
 
 
 @dataclass

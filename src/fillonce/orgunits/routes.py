@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from fillonce.accounts import service as accounts
 from fillonce.accounts.permissions import can
-from fillonce.core.tables import xlsx_bytes
+from fillonce.core.tables import XLSX_MEDIA_TYPE, xlsx_bytes
 from fillonce.orgunits import service as orgunits
 from fillonce.orgunits.models import LEVEL_NAMES
 from fillonce.orgunits.schemas import OrgUnitCreate, OrgUnitOut
@@ -14,7 +14,6 @@ from fillonce.web.deps import Visitor, check_csrf, get_db, render, signed_in
 
 router = APIRouter()
 api = APIRouter(prefix="/api/v1/orgunits", tags=["org units"])
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @router.get("/orgunits")
@@ -29,7 +28,7 @@ def export_xlsx(db: Session = Depends(get_db), who: Visitor = Depends(signed_in)
     rows = [(u.code, u.name_zh, u.name_en, u.level, u.path.strip("/").split("/")[-2] if u.level > 1 else "",
              u.opened_on, u.closed_on) for root in orgunits.roots(db) for u in orgunits.subtree(db, root)]
     body = xlsx_bytes("组织机构", ["代码", "名称", "英文名称", "层级", "上级代码", "成立日期", "撤销日期"], rows)
-    return Response(body, media_type=XLSX, headers={"Content-Disposition": 'attachment; filename="orgunits.xlsx"'})
+    return Response(body, media_type=XLSX_MEDIA_TYPE, headers={"Content-Disposition": 'attachment; filename="orgunits.xlsx"'})
 
 
 @router.get("/orgunits/{code}")

@@ -1,8 +1,8 @@
-"""initial schema: org units, accounts, catalogue, ledger
+"""initial schema: org units, accounts, catalogue, specs, values, ledger
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 17:02:39.089210
+Create Date: 2026-11-26 17:07:38.908780
 """
 from alembic import op
 import sqlalchemy as sa
@@ -128,6 +128,7 @@ def upgrade() -> None:
     sa.Column('aggregation', sa.String(length=10), nullable=False),
     sa.Column('topic', sa.String(length=40), nullable=False),
     sa.Column('options', sa.JSON(), nullable=False),
+    sa.Column('slowly_changing', sa.Boolean(), nullable=False),
     sa.Column('owner_department_id', sa.Integer(), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['owner_department_id'], ['department.id'], name=op.f('fk_data_element_owner_department_id_department')),
@@ -150,6 +151,51 @@ def upgrade() -> None:
     with op.batch_alter_table('ledger_cosignature', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_ledger_cosignature_checkpoint_id'), ['checkpoint_id'], unique=False)
 
+    op.create_table('spec',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('form_number', sa.String(length=60), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('title_zh', sa.String(length=200), nullable=False),
+    sa.Column('title_en', sa.String(length=200), nullable=False),
+    sa.Column('purpose', sa.Text(), nullable=False),
+    sa.Column('department_id', sa.Integer(), nullable=False),
+    sa.Column('approval_kind', sa.String(length=10), nullable=False),
+    sa.Column('approval_number', sa.String(length=100), nullable=False),
+    sa.Column('valid_until', sa.Date(), nullable=True),
+    sa.Column('period_type', sa.String(length=20), nullable=False),
+    sa.Column('deadline_days', sa.Integer(), nullable=False),
+    sa.Column('grace_days', sa.Integer(), nullable=False),
+    sa.Column('target_level', sa.Integer(), nullable=True),
+    sa.Column('target_units', sa.JSON(), nullable=False),
+    sa.Column('requires_review', sa.Boolean(), nullable=False),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('gate_report', sa.JSON(), nullable=False),
+    sa.Column('office_note', sa.Text(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['department_id'], ['department.id'], name=op.f('fk_spec_department_id_department')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_spec')),
+    sa.UniqueConstraint('form_number', 'version', name=op.f('uq_spec_form_number'))
+    )
+    with op.batch_alter_table('spec', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_spec_department_id'), ['department_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_spec_status'), ['status'], unique=False)
+
+    op.create_table('data_value',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('element_id', sa.Integer(), nullable=False),
+    sa.Column('category_option', sa.String(length=32), nullable=False),
+    sa.Column('org_unit_id', sa.Integer(), nullable=False),
+    sa.Column('period', sa.String(length=12), nullable=False),
+    sa.Column('value', sa.Text(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['element_id'], ['data_element.id'], name=op.f('fk_data_value_element_id_data_element')),
+    sa.ForeignKeyConstraint(['org_unit_id'], ['org_unit.id'], name=op.f('fk_data_value_org_unit_id_org_unit')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_data_value')),
+    sa.UniqueConstraint('org_unit_id', 'period', 'element_id', 'category_option', name=op.f('uq_data_value_org_unit_id'))
+    )
+    with op.batch_alter_table('data_value', schema=None) as batch_op:
+        batch_op.create_index('ix_data_value_element_period', ['element_id', 'period'], unique=False)
+
     op.create_table('element_alias',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('element_id', sa.Integer(), nullable=False),
@@ -169,6 +215,44 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['element_id'], ['data_element.id'], name=op.f('fk_element_category_element_id_data_element'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('element_id', 'category_id', name=op.f('pk_element_category'))
     )
+    op.create_table('spec_field',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('spec_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=64), nullable=False),
+    sa.Column('label_zh', sa.String(length=200), nullable=False),
+    sa.Column('kind', sa.String(length=12), nullable=False),
+    sa.Column('element_id', sa.Integer(), nullable=True),
+    sa.Column('category', sa.String(length=32), nullable=True),
+    sa.Column('formula', sa.Text(), nullable=True),
+    sa.Column('unit', sa.String(length=20), nullable=False),
+    sa.Column('required', sa.Boolean(), nullable=False),
+    sa.Column('mode', sa.String(length=8), nullable=False),
+    sa.Column('distinct_reason', sa.Text(), nullable=False),
+    sa.Column('source', sa.String(length=200), nullable=False),
+    sa.ForeignKeyConstraint(['element_id'], ['data_element.id'], name=op.f('fk_spec_field_element_id_data_element')),
+    sa.ForeignKeyConstraint(['spec_id'], ['spec.id'], name=op.f('fk_spec_field_spec_id_spec'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_spec_field')),
+    sa.UniqueConstraint('spec_id', 'key', name=op.f('uq_spec_field_spec_id'))
+    )
+    with op.batch_alter_table('spec_field', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_spec_field_element_id'), ['element_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_spec_field_spec_id'), ['spec_id'], unique=False)
+
+    op.create_table('spec_rule',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('spec_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('expression', sa.Text(), nullable=False),
+    sa.Column('severity', sa.String(length=8), nullable=False),
+    sa.Column('message_zh', sa.Text(), nullable=False),
+    sa.Column('message_en', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['spec_id'], ['spec.id'], name=op.f('fk_spec_rule_spec_id_spec'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_spec_rule'))
+    )
+    with op.batch_alter_table('spec_rule', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_spec_rule_spec_id'), ['spec_id'], unique=False)
+
     op.create_table('web_session',
     sa.Column('token_hash', sa.String(length=64), nullable=False),
     sa.Column('account_id', sa.Integer(), nullable=False),
@@ -188,12 +272,30 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_web_session_account_id'))
 
     op.drop_table('web_session')
+    with op.batch_alter_table('spec_rule', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_spec_rule_spec_id'))
+
+    op.drop_table('spec_rule')
+    with op.batch_alter_table('spec_field', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_spec_field_spec_id'))
+        batch_op.drop_index(batch_op.f('ix_spec_field_element_id'))
+
+    op.drop_table('spec_field')
     op.drop_table('element_category')
     with op.batch_alter_table('element_alias', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_element_alias_element_id'))
         batch_op.drop_index(batch_op.f('ix_element_alias_alias'))
 
     op.drop_table('element_alias')
+    with op.batch_alter_table('data_value', schema=None) as batch_op:
+        batch_op.drop_index('ix_data_value_element_period')
+
+    op.drop_table('data_value')
+    with op.batch_alter_table('spec', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_spec_status'))
+        batch_op.drop_index(batch_op.f('ix_spec_department_id'))
+
+    op.drop_table('spec')
     with op.batch_alter_table('ledger_cosignature', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_ledger_cosignature_checkpoint_id'))
 

@@ -1,0 +1,160 @@
+"""The one form (一表通): for a unit and a period, every distinct item that all applicable published
+specs need, each asked once, grouped by topic, with what is already known prefilled (带数下发)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fillonce.catalog.models import DataElement
+from fillonce.entry.models import DataValue
+from fillonce.orgunits.models import OrgUnit
+from fillonce.periods.ids import Period
+from fillonce.specs.models import Spec, SpecField
+
+
+@dataclass
+class Use:
+    """One spec's use of an item: which department asks it, under which label."""
+
+    form_number: str
+    department: str
+    label: str
+    mode: str
+
+
+@dataclass
+class FormItem:
+    element: DataElement
+    category: str | None
+    options: list[tuple[str, str, str]]  # (code, zh, en); [("", "合计", "Total")] for an undivided item
+    uses: list[Use] = field(default_factory=list)
+    prefill: dict[str, str] = field(default_factory=dict)  # option code -> value from the previous period
+
+    @property
+    def asked(self) -> bool:
+        return any(u.mode == "ask" for u in self.uses)
+
+    @property
+    def departments(self) -> list[str]:
+        return sorted({u.department for u in self.uses})
+
+
+@dataclass
+class ComputedItem:
+    spec: Spec
+    field: SpecField
+
+
+@dataclass
+class Burden:
+    separate_fields: int  # what the separate forms would ask of this unit for this period
+    asked_fields: int  # what the one form asks (each item once)
+    prefilled_fields: int  # asked, but prefilled for confirmation
+    computed_fields: int  # never asked: the system computes them
+
+    @property
+    def filled_by_hand(self) -> int:
+        return self.asked_fields - self.prefilled_fields
+
+
+@dataclass
+class OneForm:
+    unit: OrgUnit
+    period: Period
+    specs: list[Spec]
+    topics: dict[str, list[FormItem]]
+    computed: list[ComputedItem]
+    burden: Burden
+
+
+TOTAL = [("", "合计", "Total")]
+
+
+def applies(spec: Spec, unit: OrgUnit, period: Period) -> bool:
+    if spec.period_type != period.type or (spec.valid_until and spec.valid_until < period.start):
+        return False
+    if spec.target_units:
+        return unit.code in spec.target_units
+    return spec.target_level == unit.level
+
+
+def published_for(db: Session, period: Period) -> list[Spec]:
+    return list(db.scalars(select(Spec).where(Spec.status == "published", Spec.period_type == period.type)
+                           .order_by(Spec.form_number)))
+
+
+def _options(element: DataElement, category: str | None) -> list[tuple[str, str, str]]:
+    if category is None:
+        return TOTAL
+    found = next((c for c in element.categories if c.code == category), None)
+    return [tuple(o) for o in found.options] if found else TOTAL
+
+
+def _items(specs: Sequence[Spec]) -> tuple[dict[tuple[int, str | None], FormItem], list[ComputedItem]]:
+    items: dict[tuple[int, str | None], FormItem] = {}
+    computed: list[ComputedItem] = []
+    for spec in specs:
+        for f in spec.fields:
+            if f.kind == "computed":
+                computed.append(ComputedItem(spec, f))
+            elif f.kind == "element" and f.element is not None:
+                key = (f.element_id, f.category)
+                if key not in items:
+                    items[key] = FormItem(f.element, f.category, _options(f.element, f.category))
+                items[key].uses.append(Use(spec.form_number, spec.department.name_zh, f.label_zh, f.mode))
+    return items, computed
+
+
+def _previous_values(db: Session, unit_ids: Sequence[int], period: Period,
+                     element_ids: Sequence[int]) -> dict[int, dict[tuple[int, str], str]]:
+    """Last period's values of slowly changing elements, for all units at once."""
+    found: dict[int, dict[tuple[int, str], str]] = defaultdict(dict)
+    if not element_ids or not unit_ids:
+        return found
+    rows = db.execute(select(DataValue.org_unit_id, DataValue.element_id, DataValue.category_option, DataValue.value)
+                      .where(DataValue.period == period.previous().id, DataValue.element_id.in_(element_ids),
+                             DataValue.org_unit_id.in_(unit_ids)))
+    for unit_id, element_id, option, value in rows:
+        found[unit_id][(element_id, option)] = value
+    return found
+
+
+def _assemble(unit: OrgUnit, period: Period, specs: list[Spec], previous: dict[tuple[int, str], str]) -> OneForm:
+    items, computed = _items(specs)
+    topics: dict[str, list[FormItem]] = defaultdict(list)
+    for item in items.values():
+        if item.element.slowly_changing:
+            item.prefill = {code: previous[(item.element.id, code)] for code, _, _ in item.options
+                            if (item.element.id, code) in previous}
+        topics[item.element.topic or "其他"].append(item)
+    for group in topics.values():
+        group.sort(key=lambda i: (not i.asked, i.element.code, i.category or ""))
+    asked = [i for i in items.values() if i.asked]
+    burden = Burden(
+        separate_fields=sum(len(s.fields) for s in specs),
+        asked_fields=len(asked),
+        prefilled_fields=sum(1 for i in asked if i.prefill and len(i.prefill) == len(i.options)),
+        computed_fields=len(computed) + sum(1 for i in items.values() if not i.asked),
+    )
+    return OneForm(unit, period, specs, dict(sorted(topics.items())), computed, burden)
+
+
+def one_form(db: Session, unit: OrgUnit, period: Period) -> OneForm:
+    specs = [s for s in published_for(db, period) if applies(s, unit, period)]
+    element_ids = sorted({f.element_id for s in specs for f in s.fields if f.element_id})
+    previous = _previous_values(db, [unit.id], period, element_ids).get(unit.id, {})
+    return _assemble(unit, period, specs, previous)
+
+
+def one_forms(db: Session, units: Sequence[OrgUnit], period: Period) -> list[OneForm]:
+    """The one form of many units for a period, with one query for all their prefilled values."""
+    published = published_for(db, period)
+    element_ids = sorted({f.element_id for s in published for f in s.fields if f.element_id})
+    previous = _previous_values(db, [u.id for u in units], period, element_ids)
+    return [_assemble(unit, period, [s for s in published if applies(s, unit, period)], previous.get(unit.id, {}))
+            for unit in units]
