@@ -15,6 +15,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
+pytest_plugins = ["web_client"]
+
 POSTGRES_URL = os.environ.get("FILLONCE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REQUIRE_POSTGRES = os.environ.get("FILLONCE_REQUIRE_POSTGRES", "") in {"1", "true", "yes"}
 DATABASES = [d.strip() for d in os.environ.get("FILLONCE_TEST_DATABASES", "sqlite,postgresql").split(",") if d.strip()]

@@ -329,3 +329,90 @@ def audit(files: list[Path] = typer.Argument(..., help="表格模板（xlsx）�
         (errors if as_json else console).print(f"已写出 / written: {xlsx}")
     for problem in result.errors:
         errors.print(f"[yellow]跳过 / skipped:[/yellow] {problem}", highlight=False)
+
+
+spec_app = typer.Typer(help="报表规范 / report specifications", no_args_is_help=True)
+app.add_typer(spec_app, name="spec")
+
+
+@spec_app.command("import")
+@clear_errors
+def spec_import(file: Path, department: str = typer.Option(None, "--department", help="制表机关代码 / department code"),
+                period_type: str = typer.Option(None, "--period-type", help="monthly, quarterly, yearly …"),
+                as_user: str = AS_USER) -> None:
+    """从 YAML/JSON、部门现用的 Excel 模板或 XLSForm 导入报表草稿 / import a spec draft."""
+    from fillonce.specs import service as specs
+    from fillonce.specs.importers import load_spec
+
+    draft = load_spec(file, department_code=department, period_type=period_type)
+    runtime = _runtime()
+    with runtime.session() as db:
+        spec = specs.create_draft(db, _actor(db, as_user), draft)
+        console.print(f"已导入草稿 / imported draft: {spec.form_number} v{spec.version}（id {spec.id}），"
+                      f"{len(spec.fields)} 个字段 / fields")
+
+
+@spec_app.command("list")
+@clear_errors
+def spec_list(status: str = typer.Option(None, help="draft, submitted, approved, published, retired"),
+              as_user: str = AS_USER) -> None:
+    """列出报表规范 / list specifications."""
+    from fillonce.specs import service as specs
+    from fillonce.specs.models import STATUS_LABELS
+
+    runtime = _runtime()
+    with runtime.session() as db:
+        table = Table("id", "表号 form", "版本 v", "标题 title", "制表机关 dept", "周期 period", "状态 status", "字段 fields")
+        for s in specs.list_specs(db, _actor(db, as_user), status=status):
+            table.add_row(str(s.id), s.form_number, str(s.version), s.title_zh, s.department.name_zh, s.period_type,
+                          STATUS_LABELS[s.status][0], str(len(s.fields)))
+        console.print(table)
+
+
+@spec_app.command("gate")
+@clear_errors
+def spec_gate(spec_id: int, as_user: str = AS_USER) -> None:
+    """显示报表的查重结果与填报负担 / show a spec's gate report and burden."""
+    from fillonce.specs import gate
+    from fillonce.specs import service as specs
+
+    runtime = _runtime()
+    with runtime.session() as db:
+        spec = specs.get(db, _actor(db, as_user), spec_id)
+        report = spec.gate_report or gate.check(db, spec)
+    verdicts = {"same": "相同数据元", "duplicate": "疑似重复", "new": "新增", "computed": "计算", "register": "台账"}
+    table = Table("字段 field", "结论 verdict", "数据元 element", "方式 mode", "说明 why")
+    for f in report["fields"]:
+        element = f.get("element") or {}
+        why = "；".join(f.get("reasons", [])) or (f"复用 {f['reuse_from']}" if f.get("reuse_from") else "")
+        table.add_row(f"{f['key']} {f['label']}", verdicts.get(f["verdict"], f["verdict"]),
+                      f"{element.get('name', '')} {element.get('owner', '')}", f.get("mode", ""), why)
+    console.print(table)
+    burden = report["burden"]
+    console.print(f"负担 burden: {burden['fields_asked']} 字段 × {burden['units']} 单位 × "
+                  f"{burden['periods_per_year']} 期/年 = {burden['cells_per_year']} 项次/年")
+
+
+@app.command("form")
+@clear_errors
+def one_form(unit: str, period: str, as_user: str = AS_USER) -> None:
+    """显示某单位某期的“一表通” / show a unit's one form for a period."""
+    from fillonce.accounts.permissions import authorize
+    from fillonce.forms import service as forms
+    from fillonce.orgunits import service as orgunits
+    from fillonce.periods.ids import parse_period
+
+    runtime = _runtime()
+    with runtime.session() as db:
+        target = orgunits.get(db, unit)
+        authorize(_actor(db, as_user), "form.view", target)
+        form = forms.one_form(db, target, parse_period(period))
+    table = Table("主题 topic", "项目 item", "预填 prefilled", "使用部门 used by", title=f"{form.unit.name_zh} {form.period.label_zh}")
+    for topic, items in form.topics.items():
+        for item in items:
+            table.add_row(topic, item.element.name_zh + ("" if item.asked else "（他表已采集）"),
+                          "、".join(item.prefill.values()), "、".join(item.departments))
+    console.print(table)
+    b = form.burden
+    console.print(f"分散报表 separate forms: {b.separate_fields}  本表 asks: {b.asked_fields}  "
+                  f"预填 prefilled: {b.prefilled_fields}  计算/复用 computed: {b.computed_fields}")

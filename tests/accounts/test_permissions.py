@@ -34,6 +34,7 @@ MATRIX: dict[str, tuple[str, frozenset[str]]] = {
     "catalog.import": ("nothing", frozenset({"erin", "grace", "heidi", "judy"})),
     "catalog.update": ("element DIBAO_PERSONS", frozenset({"erin", "heidi", "judy"})),
     "catalog.manage_categories": ("nothing", frozenset({"heidi", "judy"})),
+    "audit.run": ("nothing", frozenset({"heidi", "judy"})),
     "ledger.view": ("nothing", frozenset({"heidi", "ivan", "judy"})),
     "ledger.history": ("history account", frozenset({"heidi", "ivan", "judy"})),
     "ledger.checkpoint": ("nothing", frozenset({"judy"})),

@@ -9,8 +9,20 @@ from hypothesis import strategies as st
 
 from fillonce.core.errors import ValidationError
 from fillonce.specs.formulas import (
-    Call, Chain, Compare, Formula, FormulaError, Logic, Name, Neg, Not, Num,
-    check_computed, evaluate_all, parse, resolve,
+    Call,
+    Chain,
+    Compare,
+    Formula,
+    FormulaError,
+    Logic,
+    Name,
+    Neg,
+    Not,
+    Num,
+    check_computed,
+    evaluate_all,
+    parse,
+    resolve,
 )
 
 

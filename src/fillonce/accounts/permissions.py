@@ -142,6 +142,7 @@ POLICY: dict[str, Callable[[Actor, Any], bool]] = {
     "catalog.import": _import_elements,
     "catalog.update": _update_element,
     "catalog.manage_categories": _steward,
+    "audit.run": _steward,
     "spec.view": _view_spec,
     "spec.author": _author_spec,
     "spec.approve": _steward,

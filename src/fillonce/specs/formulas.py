@@ -43,14 +43,15 @@ round rounds half up (四舍五入).
 
 from __future__ import annotations
 
+import graphlib
 import math
 import numbers
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cached_property
-import unicodedata
+from functools import cached_property, partial, reduce
 
 from fillonce.core.errors import ValidationError
 from fillonce.core.i18n import Text
@@ -71,8 +72,8 @@ _COMPARISONS = ("==", "!=", ">=", "<=", ">", "<")
 _CJK = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
 _NAME_CHAR = re.compile(f"[{_CJK}A-Za-z0-9_、:·]")
 _HAS_CJK = re.compile(f"[{_CJK}]")
-_RANGE_TAIL = re.compile(rf"[0-9]+(?:\.[0-9]+)?(?=[{_CJK}])")  # "6" of 0-6岁
-_GROUP = re.compile(r"\([^()\[\]]+\)")
+_AFTER_DIGIT = re.compile(rf"\.(?=[0-9])|[-~][0-9]+(?:\.[0-9]+)?(?=[{_CJK}])")  # 3.5级, 0-6岁
+_GROUP = re.compile(r"\([^()\[\]]+\)")  # 人口（万人）
 _NUMBER = re.compile(r"([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?(%)?")
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _FOLD = {0x3000: " ", ord("×"): "*", ord("÷"): "/", ord("【"): "[", ord("】"): "]"}
@@ -194,21 +195,19 @@ class _Tok:
 
 def _word_end(f: str, i: int) -> int:
     """End of the bare word starting at i (see the module docstring for what a word holds)."""
-    j, n = i, len(f)
-    while j < n:
-        c = f[j]
-        prev_digit = j > i and f[j - 1].isascii() and f[j - 1].isdigit()
-        if _NAME_CHAR.match(c):
-            j += 1
-        elif c == "." and prev_digit and j + 1 < n and f[j + 1].isascii() and f[j + 1].isdigit():
-            j += 1
-        elif c in "-~" and prev_digit and (m := _RANGE_TAIL.match(f, j + 1)):
-            j = m.end()
-        elif c == "(" and _HAS_CJK.search(f, i, j) and (m := _GROUP.match(f, j)):
-            j = m.end()
-        else:
-            break
+    j = i
+    while j < len(f):
+        after_digit = j > i and "0" <= f[j - 1] <= "9"
+        m = (_NAME_CHAR.match(f, j) or after_digit and _AFTER_DIGIT.match(f, j)
+             or _HAS_CJK.search(f, i, j) and _GROUP.match(f, j))
+        if not m:
+            return j
+        j = m.end()
     return j
+
+
+def _unexpected(text: str, i: int, field_name: str | None) -> FormulaError:
+    return _error(text, i + 1, f"有无法识别的字符 “{text[i]}”", f"unexpected character “{text[i]}”", field_name)
 
 
 def _tokens(text: str, field_name: str | None = None) -> list[_Tok]:
@@ -228,12 +227,9 @@ def _tokens(text: str, field_name: str | None = None) -> list[_Tok]:
             elif starts_number:
                 m = _NUMBER.match(f, i)
                 digits, exponent, percent = m.groups()
-                if len(digits) > 100 or len(exponent or "") > 6:
-                    raise _error(text, i + 1, "数值超出范围", "number out of range", field_name)
-                value: int | float = (float(digits + (exponent or "")) if exponent or "." in digits
-                                      else int(digits))
-                if percent:
-                    value = value / 100
+                exact = not exponent and "." not in digits and len(digits) <= 100
+                value: float = int(digits) if exact else float(digits + (exponent or ""))
+                value = value / 100 if percent else value
                 if not math.isfinite(value):
                     raise _error(text, i + 1, "数值超出范围", "number out of range", field_name)
                 j = m.end()
@@ -244,8 +240,7 @@ def _tokens(text: str, field_name: str | None = None) -> list[_Tok]:
                 kw = _KEYWORDS.get(word.lower()) if word.isascii() else None
                 out.append(_Tok("kw", kw, i, word) if kw else _Tok("name", word, i, word))
             else:
-                raise _error(text, i + 1, f"有无法识别的字符 “{text[i]}”", f"unexpected character “{text[i]}”",
-                             field_name)
+                raise _unexpected(text, i, field_name)
             i = j
         elif c == "[":
             k = f.find("]", i + 1)
@@ -259,8 +254,7 @@ def _tokens(text: str, field_name: str | None = None) -> list[_Tok]:
         else:
             op = next((op for op in _OPS if f.startswith(op, i)), None)
             if op is None:
-                raise _error(text, i + 1, f"有无法识别的字符 “{text[i]}”", f"unexpected character “{text[i]}”",
-                             field_name)
+                raise _unexpected(text, i, field_name)
             out.append(_Tok("op", _CANONICAL.get(op, op), i, text[i:i + len(op)]))
             i += len(op)
     out.append(_Tok("end", None, len(text.rstrip()), ""))
@@ -317,11 +311,14 @@ class _Parser:
     def negation(self) -> Node:
         if self.accept("kw", "not"):
             return Not(self.nested(self.negation))
-        operands, ops = [self.chain(("+", "-"), lambda: self.chain(("*", "/"), self.unary))], []
+        operands, ops = [self.additive()], []
         while tok := self.accept("op", *_COMPARISONS):
             ops.append(tok.value)
-            operands.append(self.chain(("+", "-"), lambda: self.chain(("*", "/"), self.unary)))
+            operands.append(self.additive())
         return Compare(tuple(operands), tuple(ops)) if ops else operands[0]
+
+    def additive(self) -> Node:
+        return self.chain(("+", "-"), lambda: self.chain(("*", "/"), self.unary))
 
     def chain(self, ops: tuple[str, str], sub: Callable[[], Node]) -> Node:
         first, rest = sub(), []
@@ -390,23 +387,16 @@ _OR, _AND, _NOT, _CMP, _ADD, _MUL, _NEG, _ATOM = range(1, 9)
 
 
 def _level(node: Node) -> int:
-    match node:
-        case Logic(op=op):
-            return _OR if op == "or" else _AND
-        case Not():
-            return _NOT
-        case Compare():
-            return _CMP
-        case Chain(rest=rest):
-            return _ADD if rest[0][0] in "+-" else _MUL
-        case Neg():
-            return _NEG
-        case Num(value=v):
-            return _NEG if _negative(v) else _ATOM
-    return _ATOM
+    if isinstance(node, Logic):
+        return _OR if node.op == "or" else _AND
+    if isinstance(node, Chain):
+        return _ADD if node.rest[0][0] in "+-" else _MUL
+    if isinstance(node, Num):
+        return _NEG if _negative(node.value) else _ATOM
+    return {Not: _NOT, Compare: _CMP, Neg: _NEG}.get(type(node), _ATOM)
 
 
-def _negative(v: int | float) -> bool:
+def _negative(v: float) -> bool:
     return v < 0 or isinstance(v, float) and math.copysign(1, v) < 0
 
 
@@ -453,22 +443,14 @@ def _text(node: Node) -> str:
 
 
 def _rename(node: Node, new: Callable[[str], str]) -> Node:
-    match node:
-        case Name(name=name):
-            return Name(new(name))
-        case Neg(operand=x):
-            return Neg(_rename(x, new))
-        case Not(operand=x):
-            return Not(_rename(x, new))
-        case Chain(first=first, rest=rest):
-            return Chain(_rename(first, new), tuple((op, _rename(x, new)) for op, x in rest))
-        case Compare(operands=xs, ops=ops):
-            return Compare(tuple(_rename(x, new) for x in xs), ops)
-        case Logic(op=op, operands=xs):
-            return Logic(op, tuple(_rename(x, new) for x in xs))
-        case Call(fn=fn, args=args):
-            return Call(fn, tuple(_rename(x, new) for x in args))
-    return node
+    def each(part: object) -> object:
+        if isinstance(part, tuple):
+            return tuple(map(each, part))
+        return _rename(part, new) if isinstance(part, Node) else part  # op and function names stay
+
+    if isinstance(node, Name):
+        return Name(new(node.name))
+    return type(node)(*(each(getattr(node, f)) for f in node.__match_args__))
 
 
 # ---------------------------------------------------------------- evaluation
@@ -563,10 +545,7 @@ def _eval(node: Node, values: Mapping[str, Value]) -> Value:
             if not present:
                 return None
             if fn == "sum":
-                acc = present[0]
-                for v in present[1:]:
-                    acc = _arith("+", acc, v)
-                return acc
+                return reduce(partial(_arith, "+"), present)
             return min(present) if fn == "min" else max(present)
     raise TypeError(f"not a formula node: {node!r}")
 
@@ -629,29 +608,15 @@ def check_computed(fields: Mapping[str, str | Formula]) -> list[str]:
     if problems:
         raise ValidationError(problems)
     position = {key: n for n, key in enumerate(fields)}
-    deps = {key: sorted(f.names & position.keys(), key=position.__getitem__) for key, f in parsed.items()}
-    order: list[str] = []
-    state: dict[str, int] = {}  # 1 on the current path, 2 done
-    for root in fields:
-        if root in state:
-            continue
-        state[root], path, stack = 1, [root], [iter(deps[root])]
-        while stack:
-            nxt = next(stack[-1], None)
-            if nxt is None:
-                done = path.pop()
-                stack.pop()
-                state[done] = 2
-                order.append(done)
-            elif state.get(nxt) == 1:
-                cycle = " → ".join(path[path.index(nxt):] + [nxt])
-                raise ValidationError(Text(f"计算字段循环引用：{cycle}",
-                                           f"computed fields refer to each other in a cycle: {cycle}"))
-            elif nxt not in state:
-                state[nxt] = 1
-                path.append(nxt)
-                stack.append(iter(deps[nxt]))
-    return order
+    uses = {key: sorted(f.names & position.keys(), key=position.__getitem__) for key, f in parsed.items()}
+    try:
+        return list(graphlib.TopologicalSorter(uses).static_order())
+    except graphlib.CycleError as exc:
+        loop = exc.args[1][:0:-1]  # graphlib lists it against the arrows; read as "uses"
+        start = loop.index(min(loop, key=position.__getitem__))
+        cycle = " → ".join(loop[start:] + loop[:start] + [loop[start]])
+        raise ValidationError(Text(f"计算字段循环引用：{cycle}",
+                                   f"computed fields refer to each other in a cycle: {cycle}")) from None
 
 
 def evaluate_all(computed: Mapping[str, Formula | str], order: list[str],

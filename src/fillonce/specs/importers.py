@@ -181,13 +181,14 @@ def load_spec(path: Path | str, department_code: str | None = None, period_type:
     options = _Options(department_code=(department_code or "").strip() or None,
                        period_type=None, form_number=(form_number or "").strip() or None,
                        sheet=sheet, departments=dict(departments or {}))
+    file = path.name
     if period_type is not None and str(period_type).strip():
         parsed = parse_period_type(period_type)
         if parsed is None:
-            problems.append(_unknown_period(_Where("导入选项 period_type", "import option period_type"), period_type))
+            where = _Where(f"{file}（导入选项 period_type）", f"{file} (import option period_type)")
+            problems.append(_unknown_period(where, period_type))
         else:
             options = _replace(options, period_type=parsed)
-    file = path.name
     suffix = path.suffix.lower()
     draft: SpecDraft | None = None
     size_problem = _size_problem(path)
@@ -469,23 +470,29 @@ def _check_expression(expression: str, what: Text, keys: set[str], labels: dict[
 
 
 def _check_draft(draft: SpecDraft, field_where: list[_Where], rule_where: list[_Where],
-                 problems: list[Text], file: str) -> None:
-    """Keys, kinds, formulas and rules, the same for every format."""
+                 problems: list[Text], file: str, formula_where: list[_Where] | None = None) -> None:
+    """Keys, kinds, formulas and rules, the same for every format.
+
+    formula_where names where each field's formula is written when that is not where the field is
+    (an XLSForm's calculation column)."""
+    formula_where = formula_where or field_where
     where_file = _file_where(file)
     if not draft.fields:
         problems.append(where_file("报表没有任何字段", "the specification has no fields"))
     if len(draft.fields) > MAX_FIELDS:
         problems.append(where_file(f"字段超过 {MAX_FIELDS} 个", f"more than {MAX_FIELDS} fields"))
     seen: dict[str, _Where] = {}
-    for f, where in zip(draft.fields, field_where):
-        if not KEY_PATTERN.match(f.key) or f.key.lower() in RESERVED_WORDS:
+    for index, (f, where) in enumerate(zip(draft.fields, field_where)):
+        if not f.key:
+            pass  # reported where the field was read
+        elif not KEY_PATTERN.match(f.key) or f.key.lower() in RESERVED_WORDS:
             problems.append(where(
                 f"字段键 {_shown(f.key)} 无效：只能用英文字母、数字和 _，以字母或 _ 开头，最长 64 位，且不能是 and/or/not 等保留字",
                 f"field key {_shown_en(f.key)} is invalid: letters, digits and _, starting with a letter or _, "
                 "at most 64, and not a reserved word such as and/or/not"))
         elif f.key in seen:
-            problems.append(where(f"字段键 {f.key} 重复（{seen[f.key].zh} 已使用）",
-                                  f"field key {f.key} repeats ({seen[f.key].en} has it)"))
+            problems.append(where(f"字段键 {f.key} 重复，已用于 {seen[f.key].zh}",
+                                  f"field key {f.key} repeats; {seen[f.key].en} has it"))
         else:
             seen[f.key] = where
         if not f.label_zh.strip():
@@ -494,7 +501,7 @@ def _check_draft(draft: SpecDraft, field_where: list[_Where], rule_where: list[_
             problems.append(where(f"字段类型 {_shown(f.kind)} 无效，应为 {'、'.join(FIELD_KINDS)}",
                                   f"field kind {_shown_en(f.kind)} is invalid; use {', '.join(FIELD_KINDS)}"))
         elif f.kind == "computed" and not (f.formula or "").strip():
-            problems.append(where("计算字段缺少公式（formula）", "a computed field needs a formula"))
+            problems.append(formula_where[index]("计算字段缺少公式", "a computed field needs a formula"))
         elif f.kind != "computed" and f.formula is not None:
             problems.append(where(f"只有计算字段才有公式，而此字段的类型是 {f.kind}",
                                   f"only computed fields have a formula; this one is {f.kind}"))
@@ -502,7 +509,7 @@ def _check_draft(draft: SpecDraft, field_where: list[_Where], rule_where: list[_
     labels = {f.label_zh: f.key for f in draft.fields if f.label_zh and not f.label_zh.isascii()}
     formula_text = Text("公式", "formula")
     uses: dict[str, list[str]] = {}
-    for f, where in zip(draft.fields, field_where):
+    for f, where in zip(draft.fields, formula_where):
         if f.kind == "computed" and (f.formula or "").strip():
             uses[f.key] = _check_expression(f.formula or "", formula_text, keys, labels, where, problems)
     _report_cycles(uses, dict(zip((f.key for f in draft.fields), field_where)), problems)
@@ -650,7 +657,7 @@ class _Document:
 
     def where(self, path: _Path) -> _Where:
         shown = _path_text(path)
-        line = self.lines.get(path)
+        line = self.lines.get(path) if path else None  # "line 1" would blame the first key for a missing one
         if line is None:
             return _Where(f"{self.file}（{shown}）", f"{self.file} ({shown})") if shown else _file_where(self.file)
         return (_Where(f"{self.file} 第 {line} 行（{shown}）", f"{self.file} line {line} ({shown})") if shown
@@ -1429,7 +1436,7 @@ def _load_xlsform(file: str, sheets: dict[str, Any], options: _Options, problems
         return None
     settings = _xlsform_settings(file, sheets, problems)
     choices = _choice_lists(sheets)
-    fields, field_where, rules, rule_where = _survey(file, survey, choices, problems)
+    fields, field_where, formula_where, rules, rule_where = _survey(file, survey, choices, problems)
 
     def setting(key: str) -> str | None:
         found = settings.get(key)
@@ -1474,7 +1481,7 @@ def _load_xlsform(file: str, sheets: dict[str, Any], options: _Options, problems
                       approval_number=setting("approval_number") or "", approval_kind="备案" if filed else "批准",
                       valid_until=valid_until, purpose=setting("purpose") or "", deadline_days=deadline,
                       fields=fields, rules=rules)
-    _check_draft(draft, field_where, rule_where, problems, file)
+    _check_draft(draft, field_where, rule_where, problems, file, formula_where)
     draft.period_type = period
     return draft
 
@@ -1540,8 +1547,9 @@ class _Question:
     required: bool
 
 
-def _survey(file: str, survey: _Sheet, choices: set[str] | None,
-            problems: list[Text]) -> tuple[list[FieldDraft], list[_Where], list[RuleDraft], list[_Where]]:
+def _survey(file: str, survey: _Sheet, choices: set[str] | None, problems: list[Text]
+            ) -> tuple[list[FieldDraft], list[_Where], list[_Where], list[RuleDraft], list[_Where]]:
+    """Fields, where each is named, where each formula is written, rules, where each is written."""
     label_zh = survey.language_column("label", "zh")
     label_plain = survey.language_column("label", "")
     message_zh = survey.language_column("constraint_message", "zh") or survey.language_column("constraint_message", "")
@@ -1618,32 +1626,27 @@ def _survey(file: str, survey: _Sheet, choices: set[str] | None,
     for label, number in groups:
         problems.append(_cell_where(file, survey.name, survey.cell(number, "type"))(
             f"begin group{f'「{label}」' if label else ''} 没有对应的 end group", "begin group without an end group"))
-    names = {q.key for q in questions}
-    fields, field_where, rules, rule_where = [], [], [], []
+    fields, field_where, formula_where, rules, rule_where = [], [], [], [], []
     for q in questions:
         formula = None
-        if q.kind == "calculate":
-            if q.calculation is None:
-                problems.append(_cell_where(file, survey.name, survey.cell(q.row, "calculation"))(
-                    "calculate 题目缺少计算公式（calculation）", "a calculate question needs a calculation"))
-                formula = ""
-            else:
-                formula = _xlsform_expression(q.calculation, names, None, _cell_where(
-                    file, survey.name, survey.cell(q.row, "calculation")), problems)
+        calculation_where = _cell_where(file, survey.name, survey.cell(q.row, "calculation"))
+        if q.kind == "calculate" and q.calculation is not None:
+            formula = _xlsform_expression(q.calculation, None, calculation_where, problems)
         fields.append(FieldDraft(key=q.key, label_zh=q.label, kind="computed" if q.kind == "calculate" else "element",
                                  formula=formula, required=False if q.kind == "calculate" else q.required,
                                  source=f"{file} {survey.name}!{survey.cell(q.row, 'name')}"))
         field_where.append(q.where)
+        formula_where.append(calculation_where)
         if q.constraint is not None:
             where = _cell_where(file, survey.name, survey.cell(q.row, "constraint"))
-            expression = _xlsform_expression(q.constraint, names, q.key, where, problems)
+            expression = _xlsform_expression(q.constraint, q.key, where, problems)
             rules.append(RuleDraft(
                 expression=expression, severity="error",
                 message_zh=q.message_zh or f"「{q.label}」不符合填报要求（{expression}）",
                 message_en=q.message_en or (f"{q.key} does not meet its constraint ({expression})" if not q.message_zh else ""),
             ))
             rule_where.append(where)
-    return fields, field_where, rules, rule_where
+    return fields, field_where, formula_where, rules, rule_where
 
 
 def _text_or_none(value: object) -> str | None:
@@ -1659,18 +1662,11 @@ _SINGLE_EQUALS = re.compile(r"(?<![<>!=])=(?!=)")
 _DIV_MOD = re.compile(r"\b(div|mod)\b")
 
 
-def _xlsform_expression(text: str, names: set[str], current: str | None, where: _Where,
-                        problems: list[Text]) -> str:
+def _xlsform_expression(text: str, current: str | None, where: _Where, problems: list[Text]) -> str:
     """An XLSForm (XPath) expression in the project's syntax: ${name} -> key, . -> this field's key,
     = -> ==, div -> /, mod -> %."""
     def translate(part: str) -> str:
-        def reference(match: re.Match[str]) -> str:
-            name = match.group(1)
-            if name not in names:
-                problems.append(where(f"引用了不存在的题目 ${{{name}}}", f"refers to an unknown question ${{{name}}}"))
-            return name
-
-        part = _REFERENCE.sub(reference, part)
+        part = _REFERENCE.sub(lambda match: match.group(1), part)  # unknown names: _check_draft says so
         if current is not None:
             part = _CURRENT.sub(current, part)
         elif _CURRENT.search(part):

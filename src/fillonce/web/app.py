@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 
 from fillonce import __version__
 from fillonce.accounts.routes import router as accounts_pages
+from fillonce.audit.routes import router as audit_pages
 from fillonce.catalog.routes import api as catalog_api
 from fillonce.catalog.routes import router as catalog_pages
 from fillonce.core.errors import Conflict, FillonceError, NotFound, PermissionDenied, ValidationError
@@ -111,7 +112,7 @@ def create_app(runtime: Runtime) -> FastAPI:
         return render(request, who, "api.html", paths=app.openapi()["paths"])
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for router in (accounts_pages, orgunits_pages, catalog_pages, specs_pages, ledger_pages, forms_pages):
+    for router in (accounts_pages, orgunits_pages, catalog_pages, specs_pages, ledger_pages, forms_pages, audit_pages):
         app.include_router(router, include_in_schema=False)  # HTML pages are not part of the JSON API
     for router in (orgunits_api, catalog_api, specs_api, ledger_api):
         app.include_router(router)

@@ -1,4 +1,6 @@
-"""A browser on the web app, inside the test's transaction, with the story's people ready to sign in."""
+"""A browser on the web app, inside the test's transaction, with the story's people ready to sign in.
+
+A pytest plugin (see tests/conftest.py), so every domain's route tests can use it."""
 
 from __future__ import annotations
 
@@ -17,14 +19,14 @@ from stories import PASSWORD
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def fast_hashing(monkeypatch):
     """Argon2 at its cheapest: every sign-in still verifies a real argon2id hash."""
     monkeypatch.setattr(accounts, "HASHER", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
 
 
 @pytest.fixture
-def client(story, connection, sessions):
+def client(story, connection, sessions, fast_hashing):
     runtime = Runtime(settings=load_settings(), engine=connection.engine, sessions=sessions)
     # Not entered as a context manager: the background checkpoint task would share the test's connection.
     return TestClient(create_app(runtime), follow_redirects=False)
