@@ -226,12 +226,12 @@ fields:
   - {key: A, label: 户数, requried: true}
   - {key: A, label: 人数}
   - {key: 1bad, label: 人口}
-  - {key: C, label: 合计, formula: A + 人数 + Z}
+  - {key: C, label: 合计, formula: A + * 2}
   - {label: 无键}
   - not a mapping
 rules:
   - {expression: A > 0, severity: fatal}
-  - {expression: C >= Q}
+  - {expression: "C >= (A"}
 """)
     problems = problems_of(path)
     joined = "\n".join(problems)
@@ -245,12 +245,11 @@ rules:
         "requried",                       # unknown key, a typo
         "字段键 A 重复",                    # duplicate key
         "1bad",                           # invalid key
-        "「人数」是字段名称，请改用字段键",       # a label used in a formula
-        "不存在的字段 「Z」",                # unknown reference
+        "公式 “A + * 2” 第 5 个字符处缺少数值",   # a formula that does not parse
         "缺少字段键",                        # key missing
         "每个字段应为键值映射",                # not a mapping
         "fatal",                          # severity
-        "不存在的字段 「Q」",
+        "缺少右括号",
     ):
         assert expected in joined, expected
     assert any("第 8 行" in p and "requried" in p for p in problems)
@@ -286,6 +285,25 @@ def test_json_syntax_error(tmp_path):
     assert "JSON 格式错误" in problem and "第 2 行" in problem
 
 
+def test_formulas_may_name_fields_by_label(tmp_path):
+    # The project's formula language resolves labels; element names are resolved later by the service.
+    path = write_yaml(tmp_path, """\
+表号: X
+标题: 表
+制表机关: MZJ
+报告期: 月报
+fields:
+  - {key: HH, label: 低保户数}
+  - {key: P, label: 低保人数}
+  - {key: T, label: 合计, formula: "[低保人数] + 特困人员数"}
+rules:
+  - {expression: 低保人数 >= 低保户数}
+""")
+    draft = load_spec(path)
+    assert draft.fields[2].formula == "[低保人数] + 特困人员数"  # kept as written
+    assert draft.rules[0].expression == "低保人数 >= 低保户数"
+
+
 def test_computed_fields_may_not_form_a_cycle(tmp_path):
     path = write_yaml(tmp_path, """\
 表号: X
@@ -294,7 +312,7 @@ def test_computed_fields_may_not_form_a_cycle(tmp_path):
 报告期: 月报
 fields:
   - {key: A, label: 甲, formula: B + 1}
-  - {key: B, label: 乙, formula: A + 1}
+  - {key: B, label: 乙, formula: 甲 + 1}
   - {key: C, label: 丙}
 """)
     assert any("循环引用" in p for p in problems_of(path))
@@ -542,14 +560,32 @@ def test_xlsform_round_trips_through_yaml(tmp_path):
     assert load_spec(write_yaml(tmp_path, dump_yaml(draft))) == draft
 
 
-def test_xlsform_equality_and_options(tmp_path):
-    survey = [["type", "name", "label", "constraint"],
+def test_xlsform_expressions_become_formulas_over_keys(tmp_path):
+    survey = [["type", "name", "label", "constraint", "calculation"],
               ["integer", "a", "甲", ". = 0 or . != 1"],
-              ["integer", "b", "乙", ". mod 2 = 0"]]
+              ["integer", "b", "乙", ". >= 0 and . <= ${a}*2"],
+              ["calculate", "c", "丙", None, "if(${a} > 0, ${b} div ${a}, 0)"]]
     path = xlsform(tmp_path, survey, [["form_title", "form_id"], ["表", "X1"]])
     draft = load_spec(path, department_code="MZJ", period_type="quarterly")
-    assert [r.expression for r in draft.rules] == ["a == 0 or a != 1", "b % 2 == 0"]
+    assert [r.expression for r in draft.rules] == ["a == 0 or a != 1", "b >= 0 and b <= a * 2"]
+    assert draft.fields[2].formula == "if(a > 0, b / a, 0)"
     assert draft.rules[0].message_zh  # a default message when the form gives none
+
+
+def test_xlsform_expressions_the_formula_language_cannot_hold(tmp_path):
+    survey = [["type", "name", "label", "constraint", "calculation"],
+              ["integer", "a", "甲", ". mod 2 = 0"],
+              ["text", "b", "乙", "string-length(.) > 3"],
+              ["select_one yn", "c", "丙", "selected(., 'yes')"],
+              ["calculate", "d", "丁", None, "${a} +"]]
+    path = xlsform(tmp_path, survey, [["form_title", "form_id"], ["表", "X1"]],
+                   choices=[["list_name", "name", "label"], ["yn", "yes", "是"]])
+    problems = problems_of(path, department_code="MZJ", period_type="monthly")
+    assert len(problems) == 4, problems  # one each, at the cell that holds it
+    assert "survey!D2" in problems[0] and "mod" in problems[0]
+    assert "survey!D3" in problems[1] and "length" in problems[1]
+    assert "survey!D4" in problems[2] and "引号" in problems[2]
+    assert "survey!E5" in problems[3] and "缺少数值" in problems[3]
 
 
 def test_xlsform_problems_are_all_listed_with_cells(tmp_path):
@@ -578,7 +614,7 @@ def test_xlsform_problems_are_all_listed_with_cells(tmp_path):
         "survey!A5：不支持的题目类型 「geopoint」",
         "survey!A6：不支持重复组",
         "survey!A8：choices 工作表中没有选项列表 missing_list",
-        "survey!D9：公式引用了不存在的字段 「nope」",
+        "survey!D9：引用了不存在的题目 ${nope}",
         "survey!D10：计算字段缺少公式",
         "survey!E11：required 应为 yes 或 no",
         "survey!A12：缺少题目类型",

@@ -9,23 +9,26 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fillonce.audit.matching import Candidate, CandidateIndex, best_matches
-from fillonce.catalog.models import DataElement
+from fillonce.catalog.models import DataElement, ElementAlias
 from fillonce.orgunits.models import OrgUnit
 from fillonce.periods.ids import is_finer_or_equal, periods_per_year
 from fillonce.specs.models import Spec
 
-_index_cache: dict[tuple, tuple[CandidateIndex, dict[str, DataElement]]] = {}
+_index_cache: dict[tuple, CandidateIndex] = {}
 
 
-def catalogue_index(db: Session) -> tuple[CandidateIndex, dict[str, DataElement]]:
+def catalogue_index(db: Session) -> CandidateIndex:
     """The catalogue's matching index, rebuilt only when the catalogue changed."""
     version = tuple(db.execute(select(func.count(DataElement.id), func.max(DataElement.updated_at))).one())
     key = (id(db.get_bind()), *version)
     if key not in _index_cache:
-        elements = list(db.scalars(select(DataElement)))
-        candidates = [Candidate(e.code, e.name_zh, e.unit or None, tuple(a.alias for a in e.aliases)) for e in elements]
+        aliases: dict[str, list[str]] = {}
+        for code, alias in db.execute(select(DataElement.code, ElementAlias.alias).join(ElementAlias)):
+            aliases.setdefault(code, []).append(alias)
+        candidates = [Candidate(code, name, unit or None, tuple(aliases.get(code, ())))
+                      for code, name, unit in db.execute(select(DataElement.code, DataElement.name_zh, DataElement.unit))]
         _index_cache.clear()
-        _index_cache[key] = (CandidateIndex(candidates), {e.code: e for e in elements})
+        _index_cache[key] = CandidateIndex(candidates)
     return _index_cache[key]
 
 
@@ -68,7 +71,7 @@ def _element_summary(element: DataElement) -> dict:
             "owner_code": element.owner.code, "unit": element.unit}
 
 
-def _check_field(db: Session, field, collectors, index, elements) -> dict:
+def _check_field(db: Session, field, collectors, index) -> dict:
     item = {"key": field.key, "label": field.label_zh, "kind": field.kind}
     if field.kind != "element":
         item.update(verdict="computed" if field.kind == "computed" else "register", mode="computed")
@@ -83,7 +86,8 @@ def _check_field(db: Session, field, collectors, index, elements) -> dict:
     matches = [(c, m) for c, m in best_matches(field.label_zh, field.unit or None, index, limit=3) if m.same]
     if matches and not field.distinct_reason:
         candidate, match = matches[0]
-        item.update(verdict="duplicate", element=_element_summary(elements[candidate.id]),
+        existing = db.scalar(select(DataElement).where(DataElement.code == candidate.id))
+        item.update(verdict="duplicate", element=_element_summary(existing),
                     confidence=round(match.confidence, 2), reasons=list(match.reasons), mode="ask",
                     conversion=match.conversion)
     else:
@@ -95,8 +99,8 @@ def check(db: Session, spec: Spec) -> dict:
     """The gate report: a verdict per field, what blocks publication, and the spec's burden."""
     units = target_unit_ids(db, spec)
     collectors = _collectors(db, spec, units)
-    index, elements = catalogue_index(db)
-    fields = [_check_field(db, f, collectors, index, elements) for f in spec.fields]
+    index = catalogue_index(db)
+    fields = [_check_field(db, f, collectors, index) for f in spec.fields]
     blockers = [f"{f['key']} {f['label']}" for f in fields if f["verdict"] == "duplicate"]
     asked = sum(1 for f in fields if f.get("mode") == "ask")
     per_year = periods_per_year(spec.period_type)

@@ -32,19 +32,21 @@ The YAML / JSON schema (keys in English; the Chinese aliases in brackets are acc
         unit: 户
         element: MZ_DIBAO_HH        # catalogue element code, or absent while proposed as new [element_code]
         category: SEX               # a disaggregation, absent for the total
-        formula: F02 + F03          # makes the field computed: an expression over other field keys
+        formula: F02 + F03          # makes the field computed (fillonce.specs.formulas language)
         required: true              # default true, false for computed fields
         kind: register              # element | computed | register; usually implied (formula -> computed)
         source: 民政.xlsx Sheet1!C4  # where the field came from; kept as given
     rules:
-      - expression: F03 >= F01      # over field keys
+      - expression: F03 >= F01      # or by label: 低保人数 >= 低保户数
         severity: error             # error (blocks submission) | warning (needs an explanation);
                                     #   also 错误/强制 -> error, 警告/提示/核实 -> warning
         message: 低保人数不应少于低保户数   # or {zh: …, en: …}; message_zh / message_en also accepted
 
 Unknown keys are refused (a typo must not vanish silently), as are duplicate keys. Formulas and
-rule expressions may name only field keys (an identifier followed by "(" is a function); computed
-fields may not refer to themselves in a cycle.
+rule expressions are in the project's formula language (`fillonce.specs.formulas`) and kept as
+written: they may name fields by key, by label or by element code or name, which the spec service
+resolves against the catalogue; here they must parse, and computed fields must not refer to each
+other in a cycle.
 
 An Excel template: the title, the marking lines above the header (表号：, 制表机关：, 批准文号：/备案文号：,
 有效期至：, 报告期别：, 报送期限：) and one column per header label; bookkeeping columns (序号, 村（社区）名称,
@@ -57,12 +59,13 @@ or the form number (民统月01表) when they agree.
 
 An XLSForm: `survey` rows of type/name/label (label::Chinese (zh) preferred), integer, decimal, range,
 text, date, datetime, time, select_one LIST, select_multiple LIST become fields keyed by `name`; a
-calculate becomes a computed field whose `calculation` is translated (${name} -> key, `=` -> `==`,
-div -> /, mod -> %); a constraint becomes an error rule with `.` replaced by the field key and
-constraint_message as its message; groups flatten (a group label becomes the parent of its fields'
-labels); notes and metadata are skipped; repeats, geopoints and media are refused. The `settings`
-sheet gives form_title and form_id (the 表号), and may carry any top-level key of the schema above
-(department_code, period_type, 制表机关 …).
+calculate becomes a computed field whose `calculation` is translated into the formula language
+(${name} -> key, div -> /, `=` -> `==`; mod, quoted text and XPath functions other than the
+language's sum min max abs round if are refused at their cell); a constraint becomes an error rule
+with `.` replaced by the field key and constraint_message as its message; groups flatten (a group
+label becomes the parent of its fields' labels); notes and metadata are skipped; repeats, geopoints
+and media are refused. The `settings` sheet gives form_title and form_id (the 表号), and may carry
+any top-level key of the schema above (department_code, period_type, 制表机关 …).
 
 Options given to `load_spec` (department_code, period_type, form_number) fill what the file leaves
 out; when the file says something else the difference is reported as a problem.
@@ -75,8 +78,8 @@ import json
 import re
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -89,7 +92,7 @@ from fillonce.audit import glossary
 from fillonce.audit.labels import normalise, parse_unit
 from fillonce.audit.workbook import Column, Form, read_workbook
 from fillonce.core.errors import ValidationError
-from fillonce.core.i18n import Text
+from fillonce.core.i18n import Text, localize
 from fillonce.periods.ids import (
     DAILY,
     MONTHLY,
@@ -99,16 +102,23 @@ from fillonce.periods.ids import (
     WEEKLY,
     YEARLY,
 )
-from fillonce.specs.draft import FIELD_KINDS, SEVERITIES, FieldDraft, RuleDraft, SpecDraft
+from fillonce.specs import formulas
+from fillonce.specs.draft import (
+    FIELD_KINDS,
+    SEVERITIES,
+    FieldDraft,
+    RuleDraft,
+    SpecDraft,
+)
 
-__all__ = ["load_spec", "dump_yaml", "parse_period_type", "MAX_FILE_BYTES", "MAX_FIELDS"]
+__all__ = ["MAX_FIELDS", "MAX_FILE_BYTES", "dump_yaml", "load_spec", "parse_period_type"]
 
 MAX_FILE_BYTES = 10 * 1024 * 1024  # a spec is a page of text; a larger file is a mistake
 MAX_FIELDS = 2000
 MAX_PROBLEMS = 200  # listed in full up to this many; a broken file must not bury the first ones
 
 KEY_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
-RESERVED_WORDS = frozenset({"and", "or", "not", "div", "mod", "if", "true", "false", "none", "null", "in"})
+RESERVED_WORDS = frozenset({"and", "or", "not"})  # keywords of the formula language, never names
 DEPARTMENT_CODE_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,31}$")
 TOTAL_WORDS = frozenset({"合计", "小计", "总计"})
 
@@ -188,7 +198,7 @@ def load_spec(path: Path | str, department_code: str | None = None, period_type:
             where = _Where(f"{file}（导入选项 period_type）", f"{file} (import option period_type)")
             problems.append(_unknown_period(where, period_type))
         else:
-            options = _replace(options, period_type=parsed)
+            options = replace(options, period_type=parsed)
     suffix = path.suffix.lower()
     draft: SpecDraft | None = None
     size_problem = _size_problem(path)
@@ -266,10 +276,6 @@ def _implied_kind(formula: str | None) -> str:
 
 def _default_required(kind: str) -> bool:
     return kind != "computed"
-
-
-def _replace(options: _Options, **changes: Any) -> _Options:
-    return _Options(**{**options.__dict__, **changes})
 
 
 def _capped(problems: list[Text]) -> list[Text]:
@@ -408,73 +414,43 @@ _APPROVAL_KINDS = {"批准": "批准", "备案": "备案", "approval": "批准",
 
 # --- expressions ---------------------------------------------------------------------------------
 
-_STRING_LITERAL = re.compile(r"'[^']*'|\"[^\"]*\"")
-# A hyphenated name before "(" is an XPath function (string-length); otherwise a word is a name.
-_NAME = re.compile(r"[^\W\d][\w]*(?:-[^\W\d]\w*)*(?=\s*\()|[^\W\d]\w*")
+
+def _parsed(expression: str, where: _Where, problems: list[Text]) -> formulas.Formula | None:
+    """The expression parsed by the project's formula language, or None with its faults reported."""
+    try:
+        return formulas.parse(expression)
+    except ValidationError as exc:  # FormulaError names the character at fault
+        problems.extend(where(localize(p, "zh_CN"), localize(p, "en")) for p in exc.problems)
+        return None
 
 
-def _outside_strings(text: str, change: Callable[[str], str]) -> str:
-    """Apply change to the parts of an expression that are not quoted strings."""
-    out, last = [], 0
-    for match in _STRING_LITERAL.finditer(text):
-        out.append(change(text[last:match.start()]))
-        out.append(match.group(0))
-        last = match.end()
-    out.append(change(text[last:]))
-    return "".join(out)
+def _known_names(draft: SpecDraft) -> dict[str, str]:
+    """Names a formula may use that the draft itself resolves: keys, labels, element codes.
 
-
-def _names_in(expression: str) -> list[str]:
-    """The field names an expression refers to, in order (function names and keywords left out)."""
-    names: list[str] = []
-
-    def collect(part: str) -> str:
-        for match in _NAME.finditer(part):
-            word = match.group(0)
-            following = part[match.end():].lstrip()[:1]
-            preceding = part[:match.start()].rstrip()[-1:]
-            if following == "(" or preceding == "." or word.lower() in RESERVED_WORDS:
-                continue
-            if match.start() > 0 and (part[match.start() - 1].isdigit()):
-                continue  # 1e5, 2e-3
-            names.append(word)
-        return part
-
-    _outside_strings(expression, collect)
+    Element names and aliases are known only to the catalogue; the spec service resolves those.
+    """
+    names: dict[str, str] = {}
+    for f in draft.fields:
+        if f.element_code and f.category is None:
+            names.setdefault(f.element_code, f.key)
+    for f in draft.fields:
+        names[f.label_zh.strip()] = f.key
+        names[f.key] = f.key
     return names
-
-
-def _check_expression(expression: str, what: Text, keys: set[str], labels: dict[str, str],
-                      where: _Where, problems: list[Text]) -> list[str]:
-    """Report names that are not field keys; return the keys the expression uses."""
-    used: list[str] = []
-    if not expression.strip():
-        problems.append(where(f"{what.zh}为空", f"the {what.en} is empty"))
-        return used
-    if expression.count("(") != expression.count(")"):
-        problems.append(where(f"{what.zh} {_shown(expression)} 的括号不配对",
-                              f"the {what.en} {_shown_en(expression)} has unbalanced brackets"))
-    for name in _names_in(expression):
-        if name in keys:
-            used.append(name)
-        elif name in labels:
-            problems.append(where(f"{what.zh}中的「{name}」是字段名称，请改用字段键 {labels[name]}",
-                                  f"the {what.en} names the label {name!r}; use the field key {labels[name]}"))
-        else:
-            problems.append(where(f"{what.zh}引用了不存在的字段 {_shown(name)}",
-                                  f"the {what.en} refers to an unknown field {_shown_en(name)}"))
-    return used
 
 
 # --- checks every format shares -----------------------------------------------------------------
 
 
 def _check_draft(draft: SpecDraft, field_where: list[_Where], rule_where: list[_Where],
-                 problems: list[Text], file: str, formula_where: list[_Where] | None = None) -> None:
+                 problems: list[Text], file: str, formula_where: list[_Where] | None = None,
+                 syntax_checked: bool = False) -> None:
     """Keys, kinds, formulas and rules, the same for every format.
 
     formula_where names where each field's formula is written when that is not where the field is
-    (an XLSForm's calculation column)."""
+    (an XLSForm's calculation column); syntax_checked says the formulas' syntax faults are reported
+    already (XLSForm expressions are checked as they are translated)."""
+    syntax_problems: list[Text] = [] if syntax_checked else problems
     formula_where = formula_where or field_where
     where_file = _file_where(file)
     if not draft.fields:
@@ -487,9 +463,9 @@ def _check_draft(draft: SpecDraft, field_where: list[_Where], rule_where: list[_
             pass  # reported where the field was read
         elif not KEY_PATTERN.match(f.key) or f.key.lower() in RESERVED_WORDS:
             problems.append(where(
-                f"字段键 {_shown(f.key)} 无效：只能用英文字母、数字和 _，以字母或 _ 开头，最长 64 位，且不能是 and/or/not 等保留字",
+                f"字段键 {_shown(f.key)} 无效：只能用英文字母、数字和 _，以字母或 _ 开头，最长 64 位，且不能是 and、or、not",
                 f"field key {_shown_en(f.key)} is invalid: letters, digits and _, starting with a letter or _, "
-                "at most 64, and not a reserved word such as and/or/not"))
+                "at most 64, and not and, or, not"))
         elif f.key in seen:
             problems.append(where(f"字段键 {f.key} 重复，已用于 {seen[f.key].zh}",
                                   f"field key {f.key} repeats; {seen[f.key].en} has it"))
@@ -505,44 +481,24 @@ def _check_draft(draft: SpecDraft, field_where: list[_Where], rule_where: list[_
         elif f.kind != "computed" and f.formula is not None:
             problems.append(where(f"只有计算字段才有公式，而此字段的类型是 {f.kind}",
                                   f"only computed fields have a formula; this one is {f.kind}"))
-    keys = set(seen)
-    labels = {f.label_zh: f.key for f in draft.fields if f.label_zh and not f.label_zh.isascii()}
-    formula_text = Text("公式", "formula")
-    uses: dict[str, list[str]] = {}
+    names = _known_names(draft)
+    computed: dict[str, formulas.Formula] = {}
     for f, where in zip(draft.fields, formula_where):
         if f.kind == "computed" and (f.formula or "").strip():
-            uses[f.key] = _check_expression(f.formula or "", formula_text, keys, labels, where, problems)
-    _report_cycles(uses, dict(zip((f.key for f in draft.fields), field_where)), problems)
+            parsed = _parsed(f.formula or "", where, syntax_problems)
+            if parsed is not None and f.key:
+                computed[f.key] = parsed.rename(lambda name: names.get(name, name))
+    try:
+        formulas.check_computed(computed)
+    except ValidationError as exc:
+        problems.extend(where_file(localize(p, "zh_CN"), localize(p, "en")) for p in exc.problems)
     for rule, where in zip(draft.rules, rule_where):
-        _check_expression(rule.expression, Text("审核公式", "rule expression"), keys, labels, where, problems)
+        _parsed(rule.expression, where, syntax_problems)
         if rule.severity not in SEVERITIES:
             problems.append(where(f"审核级别 {_shown(rule.severity)} 无效，应为 error 或 warning",
                                   f"severity {_shown_en(rule.severity)} is invalid; use error or warning"))
     if draft.period_type not in PERIOD_TYPES:
         problems.append(_unknown_period(where_file, draft.period_type))
-
-
-def _report_cycles(uses: dict[str, list[str]], wheres: dict[str, _Where], problems: list[Text]) -> None:
-    """Computed fields that depend on themselves, directly or through others."""
-    state: dict[str, int] = {}  # 1 visiting, 2 done
-    reported: set[str] = set()
-
-    def visit(key: str, trail: list[str]) -> None:
-        state[key] = 1
-        for used in uses.get(key, []):
-            if state.get(used) == 1:
-                cycle = trail[trail.index(used):] + [used] if used in trail else [key, used]
-                if used not in reported:
-                    reported.add(used)
-                    chain = " → ".join(cycle)
-                    problems.append(wheres[used](f"计算字段循环引用：{chain}", f"computed fields form a cycle: {chain}"))
-            elif state.get(used) is None and used in uses:
-                visit(used, trail + [used])
-        state[key] = 2
-
-    for key in uses:
-        if state.get(key) is None:
-            visit(key, [key])
 
 
 def _settle_department(found: str | None, found_where: _Where | None, options: _Options,
@@ -911,7 +867,7 @@ def _spec_from_mapping(document: _Document, options: _Options, problems: list[Te
 
 def _with_period(draft: SpecDraft) -> SpecDraft:
     """A copy with a valid period type, so that a missing one is reported only once."""
-    return SpecDraft(**{**draft.__dict__, "period_type": MONTHLY})
+    return replace(draft, period_type=MONTHLY)
 
 
 def _approval_kind(top: _Reader) -> str:
@@ -1075,7 +1031,7 @@ def _load_xlsx(path: Path, options: _Options, problems: list[Text]) -> SpecDraft
         return None
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on damaged files
+    except Exception as exc:  # noqa: BLE001 -- openpyxl raises many kinds on damaged files
         problems.append(_file_where(path.name)(f"无法解析工作簿：{type(exc).__name__}: {exc}",
                                                f"cannot parse the workbook: {type(exc).__name__}: {exc}"))
         return None
@@ -1481,7 +1437,7 @@ def _load_xlsform(file: str, sheets: dict[str, Any], options: _Options, problems
                       approval_number=setting("approval_number") or "", approval_kind="备案" if filed else "批准",
                       valid_until=valid_until, purpose=setting("purpose") or "", deadline_days=deadline,
                       fields=fields, rules=rules)
-    _check_draft(draft, field_where, rule_where, problems, file, formula_where)
+    _check_draft(draft, field_where, rule_where, problems, file, formula_where, syntax_checked=True)
     draft.period_type = period
     return draft
 
@@ -1626,12 +1582,13 @@ def _survey(file: str, survey: _Sheet, choices: set[str] | None, problems: list[
     for label, number in groups:
         problems.append(_cell_where(file, survey.name, survey.cell(number, "type"))(
             f"begin group{f'「{label}」' if label else ''} 没有对应的 end group", "begin group without an end group"))
+    names = {q.key for q in questions}
     fields, field_where, formula_where, rules, rule_where = [], [], [], [], []
     for q in questions:
         formula = None
         calculation_where = _cell_where(file, survey.name, survey.cell(q.row, "calculation"))
         if q.kind == "calculate" and q.calculation is not None:
-            formula = _xlsform_expression(q.calculation, None, calculation_where, problems)
+            formula = _xlsform_expression(q.calculation, None, names, calculation_where, problems)
         fields.append(FieldDraft(key=q.key, label_zh=q.label, kind="computed" if q.kind == "calculate" else "element",
                                  formula=formula, required=False if q.kind == "calculate" else q.required,
                                  source=f"{file} {survey.name}!{survey.cell(q.row, 'name')}"))
@@ -1639,7 +1596,7 @@ def _survey(file: str, survey: _Sheet, choices: set[str] | None, problems: list[
         formula_where.append(calculation_where)
         if q.constraint is not None:
             where = _cell_where(file, survey.name, survey.cell(q.row, "constraint"))
-            expression = _xlsform_expression(q.constraint, q.key, where, problems)
+            expression = _xlsform_expression(q.constraint, q.key, names, where, problems)
             rules.append(RuleDraft(
                 expression=expression, severity="error",
                 message_zh=q.message_zh or f"「{q.label}」不符合填报要求（{expression}）",
@@ -1658,20 +1615,32 @@ def _text_or_none(value: object) -> str | None:
 
 _REFERENCE = re.compile(r"\$\{\s*([^}\s]*)\s*\}")
 _CURRENT = re.compile(r"(?<![\w.])\.(?![\w.])")
-_SINGLE_EQUALS = re.compile(r"(?<![<>!=])=(?!=)")
-_DIV_MOD = re.compile(r"\b(div|mod)\b")
+_DIV = re.compile(r"\bdiv\b")
+_MOD = re.compile(r"\bmod\b")
+_STRING_LITERAL = re.compile(r"'[^']*'|\"[^\"]*\"")
 
 
-def _xlsform_expression(text: str, current: str | None, where: _Where, problems: list[Text]) -> str:
-    """An XLSForm (XPath) expression in the project's syntax: ${name} -> key, . -> this field's key,
-    = -> ==, div -> /, mod -> %."""
-    def translate(part: str) -> str:
-        part = _REFERENCE.sub(lambda match: match.group(1), part)  # unknown names: _check_draft says so
-        if current is not None:
-            part = _CURRENT.sub(current, part)
-        elif _CURRENT.search(part):
-            problems.append(where("计算公式中不能用 . 指代本题", "a calculation cannot use . for the question itself"))
-        part = _SINGLE_EQUALS.sub("==", part)
-        return _DIV_MOD.sub(lambda m: "/" if m.group(1) == "div" else "%", part)
-
-    return " ".join(_outside_strings(text, translate).split())
+def _xlsform_expression(text: str, current: str | None, names: set[str], where: _Where,
+                        problems: list[Text]) -> str:
+    """An XLSForm (XPath) expression in the project's formula language: ${name} -> the key,
+    . -> this field's key, div -> /; the result is parsed and given in its canonical form."""
+    faults_before = len(problems)
+    for match in _REFERENCE.finditer(text):
+        if match.group(1) not in names:
+            problems.append(where(f"引用了不存在的题目 ${{{match.group(1)}}}",
+                                  f"refers to an unknown question ${{{match.group(1)}}}"))
+    if _STRING_LITERAL.search(text):
+        problems.append(where("报表公式只处理数值，不能使用带引号的文字（如 'yes'）",
+                              "report formulas work on numbers; quoted text (such as 'yes') cannot be used"))
+    if _MOD.search(text):
+        problems.append(where("报表公式没有 mod（取余）运算", "report formulas have no mod (remainder) operator"))
+    translated = _REFERENCE.sub(lambda match: match.group(1), text)
+    if current is not None:
+        translated = _CURRENT.sub(current, translated)
+    elif _CURRENT.search(translated):
+        problems.append(where("计算公式中不能用 . 指代本题", "a calculation cannot use . for the question itself"))
+    translated = " ".join(_DIV.sub("/", translated).split())
+    if len(problems) > faults_before:
+        return translated
+    parsed = _parsed(translated, where, problems)
+    return parsed.to_text() if parsed is not None else translated

@@ -94,6 +94,13 @@ def _render(request: Request, who: Visitor, template: str, status_code: int = 20
     return render(request, who, template, status_code=status_code, **_page_helpers(who), **context)
 
 
+def _reload_visitor(db: Session, who: Visitor) -> None:
+    """A failed write rolls the session back and expires the signed-in account, which the app's error page
+    shows after this session is closed: load it again while the session is still open."""
+    if who.account is not None:
+        db.refresh(who.account)
+
+
 def _redirect(spec: Spec) -> RedirectResponse:
     return RedirectResponse(f"/specs/{spec.id}", status_code=303)
 
@@ -234,6 +241,9 @@ def _designer_post(request: Request, who: Visitor, db: Session, posted: FormData
                  else specs.create_draft(db, who.actor, draft))
     except (ValidationError, Conflict) as exc:
         return _designer(request, who, db, _pad(form), spec, _problems_of(exc, who.language), _status_of(exc))
+    except FillonceError:
+        _reload_visitor(db, who)
+        raise
     return _redirect(saved)
 
 
@@ -317,6 +327,7 @@ def import_post(request: Request, file: UploadFile = File(None), department: str
                                    lang)], 403)
             spec = specs.create_draft(db, who.actor, draft)
         except PermissionDenied:
+            _reload_visitor(db, who)
             raise
         except FillonceError as exc:  # the importer's and the service's messages name the file, sheet, cell, field
             return again(_problems_of(exc, lang), _status_of(exc))
@@ -394,6 +405,9 @@ def _act(request: Request, who: Visitor, db: Session, spec_id: int, step, *args,
         spec = step(db, who.actor, spec_id, *args, **kwargs)
     except ValidationError as exc:
         return _spec_page(request, who, db, spec_id, _problems_of(exc, who.language), 422)
+    except FillonceError:
+        _reload_visitor(db, who)
+        raise
     return _redirect(spec)
 
 
@@ -427,7 +441,11 @@ def retire_post(spec_id: int, request: Request, reason: str = Form(""), db: Sess
 
 @router.post("/specs/{spec_id}/new-version", dependencies=[Depends(check_csrf)])
 def new_version_post(spec_id: int, db: Session = Depends(get_db), who: Visitor = Depends(signed_in)):
-    spec = specs.new_version(db, who.actor, spec_id)
+    try:
+        spec = specs.new_version(db, who.actor, spec_id)
+    except FillonceError:
+        _reload_visitor(db, who)
+        raise
     return RedirectResponse(f"/specs/{spec.id}/edit", status_code=303)
 
 

@@ -95,7 +95,7 @@ class SpecSummary(BaseModel):
     updated_at: datetime
 
     @classmethod
-    def of(cls, spec: Spec) -> "SpecSummary":
+    def of(cls, spec: Spec) -> SpecSummary:
         return cls(id=spec.id, form_number=spec.form_number, version=spec.version, title_zh=spec.title_zh,
                    title_en=spec.title_en, department_code=spec.department.code,
                    department_name=spec.department.name_zh, period_type=spec.period_type, status=spec.status,
@@ -141,7 +141,7 @@ class SpecOut(SpecSummary):
                                           "per field (same, duplicate, new, computed), blockers, burden")
 
     @classmethod
-    def of(cls, spec: Spec) -> "SpecOut":
+    def of(cls, spec: Spec) -> SpecOut:
         summary = SpecSummary.of(spec).model_dump()
         return cls(
             **summary, purpose=spec.purpose, approval_kind=spec.approval_kind,

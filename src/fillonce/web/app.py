@@ -20,6 +20,7 @@ from fillonce.catalog.routes import router as catalog_pages
 from fillonce.core.errors import Conflict, FillonceError, NotFound, PermissionDenied, ValidationError
 from fillonce.core.runtime import Runtime
 from fillonce.ledger import service as ledger
+from fillonce.specs import gate
 from fillonce.forms.routes import router as forms_pages
 from fillonce.ledger.routes import api as ledger_api
 from fillonce.ledger.routes import router as ledger_pages
@@ -75,6 +76,12 @@ async def _checkpoint_loop(runtime: Runtime) -> None:
             logger.exception("checkpointing failed")
 
 
+def _warm_catalogue_index(runtime: Runtime) -> None:
+    """The gate's first duplicate check should not pay for building the catalogue's index."""
+    with runtime.session() as db:
+        gate.catalogue_index(db)
+
+
 def _checkpoint_once(runtime: Runtime) -> None:
     with runtime.session() as db:
         ledger.checkpoint_if_due(db, runtime.settings)
@@ -84,8 +91,10 @@ def create_app(runtime: Runtime) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
         task = asyncio.create_task(_checkpoint_loop(runtime))
+        warm = asyncio.create_task(asyncio.to_thread(_warm_catalogue_index, runtime))
         yield
         task.cancel()
+        warm.cancel()
 
     # No Swagger page: it loads scripts from a CDN. /openapi.json is the schema; /api lists it as a page.
     app = FastAPI(title="fillonce", version=__version__, docs_url=None, redoc_url=None, lifespan=lifespan,

@@ -1,0 +1,45 @@
+"""Building the one form for every village of the demo city for a period, beside building them one
+unit at a time."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from datetime import date
+
+from sqlalchemy import select
+
+from bench.common import ensure_bench_keys, figure
+from fillonce.core.config import load_settings
+from fillonce.core.runtime import open_runtime
+from fillonce.demo.build import build_demo
+from fillonce.forms import service as forms
+from fillonce.orgunits.models import OrgUnit
+from fillonce.periods.ids import MONTHLY, QUARTERLY, period_of
+
+
+def run() -> None:
+    ensure_bench_keys()
+    with tempfile.TemporaryDirectory() as folder:
+        os.environ["FILLONCE_DATABASE_URL"] = f"sqlite:///{folder}/demo.db"
+        runtime = open_runtime(load_settings(), upgrade=True)
+        with runtime.session() as db:
+            build_demo(db)
+            villages = list(db.scalars(select(OrgUnit).where(OrgUnit.level == 4)))
+            for period in (period_of(MONTHLY, date.today()), period_of(QUARTERLY, date.today())):
+                db.expire_all()
+                start = time.perf_counter()
+                built = forms.one_forms(db, villages, period)
+                batch = time.perf_counter() - start
+                db.expire_all()
+                start = time.perf_counter()
+                for village in villages:
+                    forms.one_form(db, village, period)
+                single = time.perf_counter() - start
+                asked = sum(f.burden.asked_fields for f in built)
+                print(f"# one_form[{period.id}]: {len(built)} villages, {asked} items asked in all", flush=True)
+                figure("one_form", f"all_villages_seconds_{period.type}", batch, "s",
+                       "the same forms built one unit at a time, s", single,
+                       goal="< 1 s for all 300 villages", met=batch < 1, higher_is_better=False)
+        runtime.engine.dispose()
