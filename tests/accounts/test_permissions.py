@@ -7,6 +7,8 @@ that moved. Allowed cells pass `authorize`; forbidden cells raise PermissionDeni
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from sqlalchemy.orm import Session
 
@@ -38,6 +40,12 @@ MATRIX: dict[str, tuple[str, frozenset[str]]] = {
     "ledger.view": ("nothing", frozenset({"heidi", "ivan", "judy"})),
     "ledger.history": ("history account", frozenset({"heidi", "ivan", "judy"})),
     "ledger.checkpoint": ("nothing", frozenset({"judy"})),
+    "spec.view": ("spec draft-MZJ", frozenset({"erin", "frank", "heidi", "ivan", "judy"})),
+    "spec.author": ("department MZJ", frozenset({"erin", "judy"})),
+    "spec.approve": ("spec submitted-MZJ", frozenset({"heidi", "judy"})),
+    "spec.publish": ("spec approved-MZJ", frozenset({"erin", "heidi", "judy"})),
+    "form.view": ("unit V1", frozenset({"alice", "carol", "erin", "frank", "grace", "heidi", "ivan", "judy"})),
+    "entry.edit": ("unit V1", frozenset({"alice", "carol"})),
 }
 
 # The same actions on other objects: scope decides, not the role alone.
@@ -56,6 +64,13 @@ SCOPED: list[tuple[str, str, frozenset[str]]] = [
     ("ledger.history", "history org_unit", EVERYONE),
     ("ledger.history", "history data_element", EVERYONE),
     ("ledger.history", "history web_session", frozenset({"heidi", "ivan", "judy"})),
+    ("spec.view", "spec published-WJW", EVERYONE),
+    ("spec.view", "spec draft-WJW", frozenset({"grace", "heidi", "ivan", "judy"})),
+    ("spec.author", "department WJW", frozenset({"grace", "judy"})),
+    ("spec.publish", "spec approved-WJW", frozenset({"grace", "heidi", "judy"})),
+    ("form.view", "unit V3", frozenset({"bob", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy"})),
+    ("entry.edit", "unit V2", frozenset({"carol"})),
+    ("entry.edit", "unit V3", frozenset({"bob", "dave"})),
 ]
 
 
@@ -79,7 +94,13 @@ def _object(story, name: str):
         "department": lambda: accounts.get_department(db, code),
         "element": lambda: catalog.get(db, code),
         "history": lambda: code,  # the history of every object of a type, named by its table
+        "spec": lambda: _spec(db, *code.split("-")),  # a spec in a status, of a department
     }[kind]()
+
+
+def _spec(db, status: str, department_code: str):
+    department = accounts.get_department(db, department_code)
+    return SimpleNamespace(status=status, department=department, department_id=department.id)
 
 
 def _check_cell(story, person: str, action: str, target: str, allowed: bool) -> None:

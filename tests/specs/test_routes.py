@@ -7,8 +7,10 @@ heidi is the burden-reduction office that approves, ivan audits, alice reports f
 from __future__ import annotations
 
 import html
+import io
 import re
 
+import openpyxl
 import pytest
 import yaml
 from sqlalchemy import func, select
@@ -17,6 +19,7 @@ from fillonce.ledger import log
 from fillonce.specs.models import Spec
 
 FORM = "民统月01表"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def designer_form(token: str, **changes: str) -> dict[str, str]:
@@ -290,7 +293,7 @@ def test_a_probable_duplicate_is_answered_by_reusing_or_explaining(client, sign_
     assert "疑似重复" not in shown and "上年末户数，口径不同" in shown
 
 
-def test_a_duplicate_left_unanswered_blocks_publication(client, sign_in, story):
+def test_a_duplicate_left_unanswered_blocks_approval_until_the_authors_answer(client, sign_in, story):
     token = sign_in("erin")
     spec_id = spec_id_of(client.post("/specs/new", data=designer_form(token, **{
         "fields-3-key": "MIN", "fields-3-label_zh": "最低生活保障人数", "fields-3-kind": "element",
@@ -299,12 +302,16 @@ def test_a_duplicate_left_unanswered_blocks_publication(client, sign_in, story):
     heidi = sign_in("heidi")
     queue = client.get("/gate")
     assert '<span class="badge">1</span>' in queue.text  # one blocker, visible in the queue
-    client.post(f"/specs/{spec_id}/approve", data={"csrf_token": heidi})
-    refused = client.post(f"/specs/{spec_id}/publish", data={"csrf_token": heidi})
+    refused = client.post(f"/specs/{spec_id}/approve", data={"csrf_token": heidi})
     assert refused.status_code == 422
     assert "字段 MIN 最低生活保障人数 与目录中已有数据元疑似重复" in text_of(refused)
     story.db.expire_all()
-    assert story.db.get(Spec, spec_id).status == "approved"
+    assert story.db.get(Spec, spec_id).status == "submitted"
+    client.post(f"/specs/{spec_id}/return", data={"csrf_token": heidi, "note": "请复用民政局的低保人数"})
+    token = sign_in("erin")
+    client.post(f"/specs/{spec_id}/resolve", data={"csrf_token": token, "key": "MIN", "element_code": "DIBAO_PERSONS"})
+    client.post(f"/specs/{spec_id}/submit", data={"csrf_token": token})
+    assert client.post(f"/specs/{spec_id}/approve", data={"csrf_token": sign_in("heidi")}).status_code == 303
 
 
 def test_new_versions_and_retiring(client, sign_in, story, draft_id):
@@ -376,6 +383,36 @@ def test_a_bad_import_names_the_file_and_the_place(client, sign_in, story):
                         files={"file": ("卫健.yaml", GOOD_YAML.replace("MZJ", "WJW").encode(), "application/yaml")})
     assert other.status_code == 403 and "不是您可以编制报表的部门" in text_of(other)
     assert count_specs(story) == before
+
+
+def xlsx_bytes(rows: list[list[object]]) -> bytes:
+    workbook = openpyxl.Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def test_a_departments_excel_template_is_imported_and_its_faults_named_by_cell(client, sign_in, story):
+    token = sign_in("erin")
+    template = xlsx_bytes([["困难群众救助情况月报"], ["表号：民统月06表", None, "制表机关：青川市民政局"],
+                           ["村（社区）名称", "低保户数（户）", "低保人数（人）"], ["杨柳社区", 3, 7]])
+    spec_id = spec_id_of(client.post("/specs/import", data={"csrf_token": token},
+                                     files={"file": ("民政.xlsx", template, XLSX)}))
+    spec = story.db.get(Spec, spec_id)
+    assert (spec.form_number, spec.period_type, spec.department.code) == ("民统月06表", "monthly", "MZJ")
+    assert [(f.label_zh, f.unit, f.source) for f in spec.fields] == [
+        ("低保户数", "户", "民政.xlsx Sheet!B3"), ("低保人数", "人", "民政.xlsx Sheet!C3")]
+
+    bad = xlsx_bytes([["人口情况月报"], ["表号：民统月07表", None, "有效期至：长期有效"], ["村", "户数", "户数"]])
+    response = client.post("/specs/import", data={"csrf_token": token, "department": "MZJ"},
+                           files={"file": ("坏.xlsx", bad, XLSX)})
+    assert response.status_code == 422
+    shown = text_of(response)
+    assert "坏.xlsx 未导入" in shown
+    assert "坏.xlsx Sheet!C2" in shown and "长期有效" in shown
+    assert "坏.xlsx Sheet!C3" in shown and "列名「户数」重复" in shown
 
 
 # ---- the JSON API --------------------------------------------------------------------------------

@@ -74,22 +74,31 @@ def test_the_gate_reuses_what_another_published_spec_collects_and_flags_a_probab
                                             "periods_per_year": 12, "cells_per_year": 72}
 
 
-def test_a_probable_duplicate_blocks_publication_until_resolved(city):
+def test_a_probable_duplicate_blocks_approval_until_resolved(city):
     publish(city, civil_monthly(), city.erin)
     health = specs.create_draft(city.db, city.grace, health_monthly())
     specs.submit(city.db, city.grace, health.id)
-    specs.decide(city.db, city.heidi, health.id, approve=True)
     with pytest.raises(ValidationError, match="NEW"):
-        specs.publish(city.db, city.grace, health.id)
-    assert health.status == "approved"
-    # The office returns it; the author reuses the civil-affairs element instead of a new one.
-    health2 = specs.create_draft(city.db, city.grace, health_monthly(form_number="卫健月02表"))
-    specs.resolve_field(city.db, city.grace, health2.id, "NEW", element_code="DIBAO_PERSONS")
-    specs.submit(city.db, city.grace, health2.id)
-    specs.decide(city.db, city.heidi, health2.id, approve=True)
-    published = specs.publish(city.db, city.grace, health2.id)
+        specs.decide(city.db, city.heidi, health.id, approve=True)
+    assert health.status == "submitted"
+    specs.decide(city.db, city.heidi, health.id, approve=False, note="请复用民政局的低保人数")
+    specs.resolve_field(city.db, city.grace, health.id, "NEW", element_code="DIBAO_PERSONS")
+    published = publish_existing(city, health, city.grace)
     modes = {f.key: f.mode for f in published.fields}
     assert modes == {"POP": "reuse", "C06": "ask", "NEW": "reuse"}
+
+
+def test_an_approved_spec_that_became_a_duplicate_goes_back_to_its_authors(city):
+    health = specs.create_draft(city.db, city.grace, health_monthly(fields=health_monthly().fields[:2] + [
+        FieldDraft("NEW", "孤儿人数", unit="人")]))
+    specs.submit(city.db, city.grace, health.id)
+    specs.decide(city.db, city.heidi, health.id, approve=True)
+    catalog.create(city.db, city.erin, catalog.ElementInput(  # meanwhile civil affairs adds the same datum
+        code="ORPHANS", name_zh="孤儿数", value_type="integer", aggregation="sum", owner_department_code="MZJ", unit="人"))
+    with pytest.raises(ValidationError, match="NEW"):
+        specs.publish(city.db, city.grace, health.id)
+    specs.decide(city.db, city.heidi, health.id, approve=False, note="民政局已有孤儿数，请复用")
+    assert health.status == "draft"
 
 
 def test_a_field_declared_different_becomes_a_new_element_of_the_authoring_department(city):

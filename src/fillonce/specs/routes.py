@@ -27,7 +27,7 @@ from fillonce.specs import service as specs
 from fillonce.specs.draft import FIELD_KINDS, SEVERITIES, FieldDraft, RuleDraft, SpecDraft
 from fillonce.specs.models import STATUS_LABELS, STATUSES, Spec
 from fillonce.specs.schemas import NoteIn, ReasonIn, ResolveIn, SpecIn, SpecOut, SpecSummary
-from fillonce.web.deps import Visitor, check_csrf, get_db, render, require, signed_in
+from fillonce.web.deps import Visitor, check_csrf, get_db, render, require, signed_in, status_of
 
 router = APIRouter()
 api = APIRouter(prefix="/api/v1/specs", tags=["specs"])
@@ -54,10 +54,6 @@ def _problems_of(exc: FillonceError, language: str) -> list[str]:
     if isinstance(exc, ValidationError):
         return [_say(p, language) for p in exc.problems]
     return [exc.in_(language)]
-
-
-def _status_of(exc: FillonceError) -> int:
-    return 409 if isinstance(exc, Conflict) else 422
 
 
 def _authorable(db: Session, who: Visitor) -> list:
@@ -92,13 +88,6 @@ def _page_helpers(who: Visitor) -> dict:
 
 def _render(request: Request, who: Visitor, template: str, status_code: int = 200, **context):
     return render(request, who, template, status_code=status_code, **_page_helpers(who), **context)
-
-
-def _reload_visitor(db: Session, who: Visitor) -> None:
-    """A failed write rolls the session back and expires the signed-in account, which the app's error page
-    shows after this session is closed: load it again while the session is still open."""
-    if who.account is not None:
-        db.refresh(who.account)
 
 
 def _redirect(spec: Spec) -> RedirectResponse:
@@ -240,10 +229,7 @@ def _designer_post(request: Request, who: Visitor, db: Session, posted: FormData
         saved = (specs.update_draft(db, who.actor, spec.id, draft) if spec is not None
                  else specs.create_draft(db, who.actor, draft))
     except (ValidationError, Conflict) as exc:
-        return _designer(request, who, db, _pad(form), spec, _problems_of(exc, who.language), _status_of(exc))
-    except FillonceError:
-        _reload_visitor(db, who)
-        raise
+        return _designer(request, who, db, _pad(form), spec, _problems_of(exc, who.language), status_of(exc))
     return _redirect(saved)
 
 
@@ -288,7 +274,10 @@ def import_page(request: Request, db: Session = Depends(get_db), who: Visitor = 
 
 def _upload_name(filename: str | None) -> str:
     """The uploaded file's own name (messages name it), without any directory part."""
-    name = re.split(r"[\\/]", filename or "")[-1].strip().lstrip(".")
+    name = re.sub(r"[\x00-\x1f]", "", re.split(r"[\\/]", filename or "")[-1]).strip().lstrip(".")
+    stem, dot, suffix = name.rpartition(".")
+    if len(name.encode("utf-8")) > 200:  # file systems allow 255 bytes; a long name is no reason to refuse
+        name = f"{stem[:50]}.{suffix[:10]}" if dot else name[:60]
     return name or "upload"
 
 
@@ -326,11 +315,8 @@ def import_post(request: Request, file: UploadFile = File(None), department: str
                                         f"{name}: you may not write specs for department {draft.department_code}"),
                                    lang)], 403)
             spec = specs.create_draft(db, who.actor, draft)
-        except PermissionDenied:
-            _reload_visitor(db, who)
-            raise
         except FillonceError as exc:  # the importer's and the service's messages name the file, sheet, cell, field
-            return again(_problems_of(exc, lang), _status_of(exc))
+            return again(_problems_of(exc, lang), status_of(exc))
     return _redirect(spec)
 
 
@@ -405,9 +391,6 @@ def _act(request: Request, who: Visitor, db: Session, spec_id: int, step, *args,
         spec = step(db, who.actor, spec_id, *args, **kwargs)
     except ValidationError as exc:
         return _spec_page(request, who, db, spec_id, _problems_of(exc, who.language), 422)
-    except FillonceError:
-        _reload_visitor(db, who)
-        raise
     return _redirect(spec)
 
 
@@ -441,11 +424,7 @@ def retire_post(spec_id: int, request: Request, reason: str = Form(""), db: Sess
 
 @router.post("/specs/{spec_id}/new-version", dependencies=[Depends(check_csrf)])
 def new_version_post(spec_id: int, db: Session = Depends(get_db), who: Visitor = Depends(signed_in)):
-    try:
-        spec = specs.new_version(db, who.actor, spec_id)
-    except FillonceError:
-        _reload_visitor(db, who)
-        raise
+    spec = specs.new_version(db, who.actor, spec_id)
     return RedirectResponse(f"/specs/{spec.id}/edit", status_code=303)
 
 

@@ -22,7 +22,7 @@ from fillonce.orgunits.models import OrgUnit
 from fillonce.periods.ids import PERIOD_TYPES
 from fillonce.specs import formulas, gate
 from fillonce.specs.draft import FIELD_KINDS, SEVERITIES, FieldDraft, RuleDraft, SpecDraft
-from fillonce.specs.models import Spec, SpecField, SpecRule
+from fillonce.specs.models import STATUS_LABELS, Spec, SpecField, SpecRule
 
 KEY_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
 
@@ -74,6 +74,11 @@ def _where(draft: SpecDraft) -> Text:
 
 def _problem(where: Text, zh: str, en: str) -> Text:
     return Text(f"{where.zh}：{zh}", f"{where.en}: {en}")
+
+
+def _prefixed(where: Text, problems: list[object]) -> list[Text]:
+    """Another module's messages, said of this spec's field or rule."""
+    return [_problem(where, p.zh, p.en) if isinstance(p, Text) else _problem(where, str(p), str(p)) for p in problems]
 
 
 def _check_header(db: Session, draft: SpecDraft, where: Text) -> list[Text]:
@@ -148,13 +153,12 @@ def _check_formulas(draft: SpecDraft, names: dict[str, str], where: Text) -> lis
             try:
                 computed[f.key] = formulas.resolve(formulas.parse(f.formula), names).to_text()
             except ValidationError as exc:
-                problems += [_problem(_field_where(where, f), str(p), p.in_("en") if hasattr(p, "in_") else str(p))
-                             for p in exc.problems]
+                problems += _prefixed(_field_where(where, f), exc.problems)
     if not problems:
         try:
             formulas.check_computed(computed)
         except ValidationError as exc:
-            problems += [_problem(where, str(p), p.in_("en") if hasattr(p, "in_") else str(p)) for p in exc.problems]
+            problems += _prefixed(where, exc.problems)
     for number, rule in enumerate(draft.rules, start=1):
         at = Text(f"{where.zh} 审核公式 {number}", f"{where.en} rule {number}")
         if rule.severity not in SEVERITIES:
@@ -163,7 +167,7 @@ def _check_formulas(draft: SpecDraft, names: dict[str, str], where: Text) -> lis
         try:
             formulas.resolve(formulas.parse(rule.expression), names)
         except ValidationError as exc:
-            problems += [_problem(at, str(p), p.in_("en") if hasattr(p, "in_") else str(p)) for p in exc.problems]
+            problems += _prefixed(at, exc.problems)
     return problems
 
 
@@ -231,8 +235,9 @@ def create_draft(db: Session, actor: Actor, draft: SpecDraft) -> Spec:
 
 def _in_status(spec: Spec, *statuses: str) -> None:
     if spec.status not in statuses:
-        raise Conflict(Text(f"报表 {spec.form_number} 第 {spec.version} 版当前为 {spec.status}，不能进行此操作",
-                            f"spec {spec.form_number} v{spec.version} is {spec.status}; this step is not possible"))
+        zh, en = STATUS_LABELS[spec.status]
+        raise Conflict(Text(f"报表 {spec.form_number} 第 {spec.version} 版当前为“{zh}”，不能进行此操作",
+                            f"spec {spec.form_number} v{spec.version} is {en.lower()}; this step is not possible"))
 
 
 @write_service
@@ -314,14 +319,26 @@ def submit(db: Session, actor: Actor, spec_id: int) -> Spec:
     return spec
 
 
+def _blocked(spec: Spec, blockers: list[str]) -> ValidationError:
+    return ValidationError([Text(f"报表 {spec.form_number}：字段 {b} 与目录中已有数据元疑似重复，请复用或说明区别",
+                                 f"spec {spec.form_number}: field {b} probably duplicates a catalogue element; "
+                                 "reuse it or explain the difference") for b in blockers])
+
+
 @write_service
 def decide(db: Session, actor: Actor, spec_id: int, approve: bool, note: str = "") -> Spec:
-    """The burden-reduction office approves, or returns the spec to its authors with a note."""
+    """The burden-reduction office approves, or returns the spec to its authors with a note.
+
+    An approved spec can still be returned: the catalogue may have changed before publication."""
     spec = get(db, actor, spec_id)
     authorize(actor, "spec.approve", spec)
-    _in_status(spec, "submitted")
+    _in_status(spec, "submitted", *(() if approve else ("approved",)))
     if not approve and not note.strip():
         raise ValidationError(Text("退回时请说明原因", "say why when returning a spec"))
+    if approve:
+        blockers = _apply_gate(db, spec)["blockers"]
+        if blockers:
+            raise _blocked(spec, blockers)
     spec.status = "approved" if approve else "draft"
     spec.office_note, spec.updated_at = note.strip(), utcnow()
     log.record(db, actor, "spec.approve" if approve else "spec.return", spec, reason=note.strip() or None)
@@ -340,8 +357,8 @@ def _regate_dependents(db: Session, actor: Actor, form_number: str) -> None:
 def _create_proposed_elements(db: Session, actor: Actor, spec: Spec) -> None:
     for field in spec.fields:
         if field.kind == "element" and field.element is None:
-            code = f"{spec.department.code}_{re.sub(r'[^A-Z0-9]', '_', spec.form_number.upper())}_{field.key.upper()}"
-            code = re.sub(r"_+", "_", code if code[0].isalpha() else "E_" + code)[:64]
+            # The spec's id keeps codes of different forms apart (表号 are Chinese and do not make codes).
+            code = f"{spec.department.code}_S{spec.id}_{field.key.upper()}"[:64]
             field.element = catalog.create(db, actor, catalog.ElementInput(
                 code=code, name_zh=field.label_zh, value_type="number", aggregation="sum",
                 owner_department_code=spec.department.code, unit=field.unit,
@@ -357,9 +374,7 @@ def publish(db: Session, actor: Actor, spec_id: int) -> Spec:
     _in_status(spec, "approved")
     report = _apply_gate(db, spec)
     if report["blockers"]:
-        raise ValidationError([Text(f"报表 {spec.form_number}：字段 {b} 与目录中已有数据元疑似重复，请复用或说明区别",
-                                    f"spec {spec.form_number}: field {b} probably duplicates a catalogue element; "
-                                    "reuse it or explain the difference") for b in report["blockers"]])
+        raise _blocked(spec, report["blockers"])
     _create_proposed_elements(db, actor, spec)
     for previous in versions(db, spec.form_number):
         if previous.id != spec.id and previous.status == "published":

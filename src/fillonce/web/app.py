@@ -17,7 +17,7 @@ from fillonce.accounts.routes import router as accounts_pages
 from fillonce.audit.routes import router as audit_pages
 from fillonce.catalog.routes import api as catalog_api
 from fillonce.catalog.routes import router as catalog_pages
-from fillonce.core.errors import Conflict, FillonceError, NotFound, PermissionDenied, ValidationError
+from fillonce.core.errors import FillonceError
 from fillonce.core.runtime import Runtime
 from fillonce.ledger import service as ledger
 from fillonce.specs import gate
@@ -28,12 +28,10 @@ from fillonce.orgunits.routes import api as orgunits_api
 from fillonce.orgunits.routes import router as orgunits_pages
 from fillonce.specs.routes import api as specs_api
 from fillonce.specs.routes import router as specs_pages
-from fillonce.web.deps import CsrfFailure, NotSignedIn, render, visitor
+from fillonce.web.deps import NotSignedIn, render, status_of, visitor
 
 logger = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
-STATUS = {NotSignedIn: 401, CsrfFailure: 403, PermissionDenied: 403, NotFound: 404, Conflict: 409,
-          ValidationError: 422}
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
                                "frame-ancestors 'none'; form-action 'self'",
@@ -43,26 +41,22 @@ SECURITY_HEADERS = {
 }
 
 
-def _status(exc: FillonceError) -> int:
-    for kind, status in STATUS.items():
-        if isinstance(exc, kind):
-            return status
-    return 400
-
-
 def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/") or "application/json" in request.headers.get("accept", "")
 
 
 async def _on_error(request: Request, exc: FillonceError):
-    status = _status(exc)
+    status = status_of(exc)
+    if isinstance(exc, NotSignedIn) and not _wants_json(request):
+        return RedirectResponse(f"/signin?next={quote(str(request.url.path))}", status_code=303)
+    # The request's own session may have been rolled back and closed: look the visitor up afresh.
+    if hasattr(request.state, "visitor"):
+        del request.state.visitor
     with request.app.state.runtime.session() as db:
         who = visitor(request, db)
-    if _wants_json(request):
-        return JSONResponse({"error": exc.in_(who.language), "status": status}, status_code=status)
-    if isinstance(exc, NotSignedIn):
-        return RedirectResponse(f"/signin?next={quote(str(request.url.path))}", status_code=303)
-    return render(request, who, "error.html", status_code=status, message=exc.in_(who.language), status=status)
+        if _wants_json(request):
+            return JSONResponse({"error": exc.in_(who.language), "status": status}, status_code=status)
+        return render(request, who, "error.html", status_code=status, message=exc.in_(who.language), status=status)
 
 
 async def _checkpoint_loop(runtime: Runtime) -> None:

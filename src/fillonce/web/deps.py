@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from fillonce.accounts import service as accounts
 from fillonce.accounts.models import Account
 from fillonce.accounts.permissions import ROLE_LABELS, Actor, can
-from fillonce.core.errors import FillonceError, PermissionDenied
+from fillonce.core.errors import Conflict, FillonceError, NotFound, PermissionDenied, ValidationError
 from fillonce.core.i18n import Text
 from fillonce.web.i18n import pick_language, translations
 
@@ -33,6 +33,15 @@ class NotSignedIn(FillonceError):
 
 class CsrfFailure(FillonceError):
     pass
+
+
+def status_of(exc: FillonceError) -> int:
+    """The HTTP status of a user-facing error."""
+    for kind, status in ((NotSignedIn, 401), (CsrfFailure, 403), (PermissionDenied, 403), (NotFound, 404),
+                         (Conflict, 409), (ValidationError, 422)):
+        if isinstance(exc, kind):
+            return status
+    return 400
 
 
 def get_db(request: Request) -> Iterator[Session]:
