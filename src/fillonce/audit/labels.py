@@ -364,14 +364,14 @@ def _unknown_word(run: str) -> _Word:
     return _Word(terms=(run,))
 
 
-def _split_parts(label: str) -> list[str]:
-    """Split a two-level header "parent/child" at slashes outside brackets."""
+def split_levels(label: str) -> list[str]:
+    """Split a two-level header "parent/child" at slashes outside brackets (元/人 stays whole)."""
     if "/" not in label:
         return [label]
     parts, depth, current = [], 0, []
     for char in label:
-        depth += char == "("
-        depth -= char == ")" and depth > 0
+        depth += char in "(（"
+        depth -= char in ")）" and depth > 0
         if char == "/" and depth == 0:
             parts.append("".join(current))
             current = []
@@ -454,7 +454,7 @@ def signature(label: str, unit: str | None = None) -> Signature:
     age: AgeRange | None = None
     age_text, texts = "", []
     found_unit: Unit | None = None
-    for raw_part in _split_parts(normalise(label)):
+    for raw_part in split_levels(normalise(label)):
         part_age, part_age_text, part_unit, text = _clean_part(raw_part, builder)
         if part_age is not None:
             age = part_age if age is None else age.intersect(part_age)

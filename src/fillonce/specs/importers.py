@@ -89,7 +89,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from fillonce.audit import glossary
-from fillonce.audit.labels import normalise, parse_unit
+from fillonce.audit.labels import normalise, parse_unit, split_levels
 from fillonce.audit.workbook import Column, Form, read_workbook
 from fillonce.core.errors import ValidationError
 from fillonce.core.i18n import Text, localize
@@ -1241,25 +1241,8 @@ def _field_label(column: Column) -> str:
     def drop_unit(match: re.Match[str]) -> str:
         return "" if parse_unit(match.group(1)) is not None else match.group(0)
 
-    parts = [_UNIT_BRACKET.sub(drop_unit, part).strip() or part for part in _split_label(column.match_label)]
+    parts = [_UNIT_BRACKET.sub(drop_unit, part).strip() or part for part in split_levels(column.match_label)]
     return "/".join(parts)
-
-
-def _split_label(label: str) -> list[str]:
-    """Split "parent/child" at slashes outside brackets (元/人 stays whole)."""
-    parts, depth, current = [], 0, []
-    for char in label:
-        if char in "(（":
-            depth += 1
-        elif char in ")）" and depth:
-            depth -= 1
-        if char == "/" and depth == 0:
-            parts.append("".join(current))
-            current = []
-        else:
-            current.append(char)
-    parts.append("".join(current))
-    return [part for part in parts if part]
 
 
 def _template_fields(file: str, form: Form, problems: list[Text]) -> tuple[list[FieldDraft], list[_Where]]:
@@ -1287,7 +1270,7 @@ def _template_fields(file: str, form: Form, problems: list[Text]) -> tuple[list[
 
 def _mark_clear_totals(fields: list[FieldDraft]) -> None:
     """Make a 合计/小计/总计 child the sum of its siblings, only where nothing else could be meant."""
-    parts = [_split_label(f.label_zh) for f in fields]
+    parts = [split_levels(f.label_zh) for f in fields]
     groups: dict[tuple[str, ...], list[int]] = {}
     for index, label_parts in enumerate(parts):
         if len(label_parts) >= 2:
