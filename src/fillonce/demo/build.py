@@ -13,7 +13,7 @@ from fillonce.accounts import service as accounts
 from fillonce.accounts.system import INSTALLER
 from fillonce.catalog import service as catalog
 from fillonce.core.writepath import write_service
-from fillonce.demo.specs import demo_specs
+from fillonce.demo.specs import demo_specs, waiting_spec
 from fillonce.entry import service as entry
 from fillonce.periods.ids import MONTHLY, period_of
 from fillonce.specs import service as specs
@@ -83,6 +83,9 @@ def _specs(db: Session) -> int:
         specs.submit(db, author, spec.id)
         specs.decide(db, office, spec.id, approve=True, note="经审核，同意发布。")
         specs.publish(db, author, spec.id)
+    waiting = waiting_spec()
+    author = _actor(db, f"{waiting.department_code.lower()}_author")
+    specs.submit(db, author, specs.create_draft(db, author, waiting).id)  # for the office's queue
     return len(demo_specs())
 
 

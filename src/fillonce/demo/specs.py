@@ -629,3 +629,21 @@ _BUILDERS = (
 def demo_specs() -> list[SpecDraft]:
     """The demo city's report specifications, fresh objects each call, always the same."""
     return [build() for build in _BUILDERS]
+
+
+def waiting_spec() -> SpecDraft:
+    """A new form just submitted to the gate: one field the catalogue already has under another wording
+    (the office sees it as a probable duplicate), one truly new, one already collected by civil affairs."""
+    return SpecDraft(
+        form_number="卫健季05表", title_zh="高龄老人健康关爱情况季报", title_en="Care for the oldest old",
+        department_code="WJW", period_type=QUARTERLY, approval_kind="备案", approval_number="",
+        valid_until=date(2028, 6, 30), purpose="掌握高龄老人健康关爱服务开展情况。", deadline_days=10,
+        target_level=4,
+        fields=[
+            FieldDraft("AGED80", "八十周岁以上老年人数", unit="人"),
+            FieldDraft("CENTENARIANS", "百岁老人数", unit="人"),
+            FieldDraft("VISITS", "高龄老人上门巡访人次", unit="人次"),
+            FieldDraft("POP", "户籍人口数", element_code="POP_REGISTERED"),
+        ],
+        rules=[RuleDraft("CENTENARIANS <= AGED80", "error", "百岁老人数不应多于80岁以上老年人数")],
+    )
