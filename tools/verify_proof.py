@@ -222,6 +222,8 @@ class Bundle:
     checkpoint: str
     log_key: str | None
     witness_keys: list[str]
+    receipt_values: list | None = None  # a submission receipt: the values the reporter submitted …
+    nonce: str | None = None  # … and the secret that binds them to the entry's values_hash
 
 
 def decode_hex_hash(value: object, what: str) -> bytes:
@@ -260,6 +262,8 @@ def load_bundle(path: Path) -> Bundle:
         checkpoint=checkpoint,
         log_key=log_key,
         witness_keys=list(witness_keys),
+        receipt_values=data.get("values") if isinstance(data.get("values"), list) else None,
+        nonce=data.get("nonce") if isinstance(data.get("nonce"), str) else None,
     )
 
 
@@ -330,9 +334,25 @@ def check_witness(report: Report, text: str, signatures: list[SignatureLine], wi
     report.check(True, f"见证人 {key.name} 于 {when} 联署", f"witness {key.name} cosigned at {when}")
 
 
+def check_receipt_values(report: Report, bundle: Bundle) -> None:
+    """The values in a receipt are exactly those whose hash the ledger entry records."""
+    try:
+        recorded = json.loads(bundle.entry).get("details", {}).get("values_hash")
+        nonce = bytes.fromhex(bundle.nonce or "")
+    except (ValueError, AttributeError):
+        recorded, nonce = None, b""
+    canonical = json.dumps(bundle.receipt_values, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    digest = hashlib.sha256(nonce + canonical.encode("utf-8")).hexdigest()
+    report.check(recorded is not None and digest == recorded,
+                 f"回执中的 {len(bundle.receipt_values)} 项数据与账本记录一致",
+                 f"the receipt's {len(bundle.receipt_values)} values match the ledger entry")
+
+
 def verify_bundle(bundle: Bundle, log_key: str | None, witness_keys: list[str]) -> Report:
     report = Report()
     leaf = check_leaf(report, bundle)
+    if bundle.receipt_values is not None:
+        check_receipt_values(report, bundle)
     try:
         text, signatures = split_note(bundle.checkpoint)
         checkpoint = parse_checkpoint(text)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fillonce.core.db import Base, UTCDateTime
@@ -31,3 +31,25 @@ class DataValue(Base):
     def ledger_content(self) -> dict:
         return {"element_id": self.element_id, "category_option": self.category_option,
                 "org_unit_id": self.org_unit_id, "period": self.period, "value": self.value}
+
+
+class Submission(Base):
+    """A unit's one form for a period, submitted: its values count from then on; edits need a reason."""
+
+    __tablename__ = "submission"
+    __table_args__ = (UniqueConstraint("org_unit_id", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), index=True)
+    period: Mapped[str] = mapped_column(String(12))
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    submitted_by: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    explanations: Mapped[dict] = mapped_column(JSON, default=dict)  # 上报说明 per warning rule
+    # What exactly was submitted: SHA-256 of a secret nonce and the values. The ledger shows only the
+    # hash; the reporter's receipt carries the nonce and the values, so only they can show what it covers.
+    values_hash: Mapped[str] = mapped_column(String(64))
+    nonce: Mapped[str] = mapped_column(String(64))
+
+    def ledger_content(self) -> dict:
+        return {"org_unit_id": self.org_unit_id, "period": self.period, "submitted_by": self.submitted_by,
+                "explanations": self.explanations, "values_hash": self.values_hash}

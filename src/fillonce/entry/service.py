@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fillonce.accounts.permissions import Actor, authorize
@@ -15,8 +17,12 @@ from fillonce.core.db import utcnow
 from fillonce.core.errors import ValidationError
 from fillonce.core.i18n import Text
 from fillonce.core.writepath import write_service
-from fillonce.entry.models import DataValue
+from fillonce.entry import checks
+from fillonce.entry.models import DataValue, Submission
+from fillonce.forms import service as forms
 from fillonce.ledger import log
+from fillonce.ledger import service as ledger
+from fillonce.ledger.models import LedgerEntry
 from fillonce.orgunits import service as orgunits
 from fillonce.periods.ids import parse_period
 
@@ -70,6 +76,16 @@ def _check(element: DataElement, raw: object, where: str) -> str:
     return value
 
 
+def values_of(db: Session, unit_id: int, period_id: str) -> dict[tuple[int, str], str]:
+    rows = db.execute(select(DataValue.element_id, DataValue.category_option, DataValue.value)
+                      .where(DataValue.org_unit_id == unit_id, DataValue.period == period_id))
+    return {(element, option): value for element, option, value in rows}
+
+
+def submission_of(db: Session, unit_id: int, period_id: str) -> Submission | None:
+    return db.scalar(select(Submission).where(Submission.org_unit_id == unit_id, Submission.period == period_id))
+
+
 @write_service
 def save_values(db: Session, actor: Actor, unit_code: str, period_id: str,
                 values: Mapping[tuple[str, str], object], reason: str | None = None) -> int:
@@ -79,6 +95,7 @@ def save_values(db: Session, actor: Actor, unit_code: str, period_id: str,
     unit = orgunits.get(db, unit_code)
     authorize(actor, "entry.edit", unit)
     period = parse_period(period_id)
+    after_submission = submission_of(db, unit.id, period.id) is not None
     codes = {code for code, _ in values}
     elements = {e.code: e for e in db.scalars(select(DataElement).where(DataElement.code.in_(codes)))}
     existing = {(v.element_id, v.category_option): v for v in db.scalars(
@@ -98,6 +115,10 @@ def save_values(db: Session, actor: Actor, unit_code: str, period_id: str,
         changes.append((element, option, value))
     if problems:
         raise ValidationError(problems)
+    if after_submission and any(existing.get((e.id, o)) is None or existing[(e.id, o)].value != v
+                                for e, o, v in changes) and not (reason or "").strip():
+        raise ValidationError(Text(f"{unit.name_zh} {period.id} 已提交，修改或删除数据须说明原因",
+                                   f"{unit.name_zh} {period.id} was submitted: say why you change or delete values"))
     changed = 0
     for element, option, value in changes:
         current = existing.get((element.id, option))
@@ -116,3 +137,74 @@ def save_values(db: Session, actor: Actor, unit_code: str, period_id: str,
             continue
         changed += 1
     return changed
+
+
+def _values_hash(nonce: str, values: Mapping[tuple[int, str], str], elements: Mapping[int, str]) -> tuple[list, str]:
+    listed = sorted([elements[element], option, value] for (element, option), value in values.items())
+    digest = hashlib.sha256(bytes.fromhex(nonce) + log.canonical_json(listed)).hexdigest()
+    return listed, digest
+
+
+def _completeness(form, values: Mapping[tuple[int, str], str]) -> list[Text]:
+    missing = []
+    for items in form.topics.values():
+        for item in items:
+            required = item.asked and any(u.mode == "ask" for u in item.uses)
+            if required and any((item.element.id, code) not in values for code, _, _ in item.options):
+                missing.append(Text(f"必填项「{item.element.name_zh}」未填", f"required item “{item.element.name_en or item.element.code}” is empty"))
+    return missing
+
+
+@write_service
+def submit_form(db: Session, actor: Actor, unit_code: str, period_id: str,
+                explanations: Mapping[str, str] | None = None) -> Submission:
+    """Submit a unit's one form: every required item filled, no error rule failing, and a written
+    explanation (上报说明) for every warning. Submitting again after corrections replaces the record."""
+    unit = orgunits.get(db, unit_code)
+    authorize(actor, "entry.edit", unit)
+    period = parse_period(period_id)
+    form = forms.one_form(db, unit, period)
+    where = f"{unit.name_zh} {period.id}"
+    if not form.specs:
+        raise ValidationError(Text(f"{where}：本期没有需要填报的报表", f"{where}: nothing is asked for this period"))
+    values = values_of(db, unit.id, period.id)
+    explanations = {k: v.strip() for k, v in (explanations or {}).items() if v and v.strip()}
+    problems: list[object] = _completeness(form, values)
+    findings = checks.failures(form.specs, values)
+    problems += [Text(f"{f.spec.form_number} 审核不通过：{f.message('zh_CN')}（{_shown(f.values)}）",
+                      f"{f.spec.form_number} check failed: {f.message('en')} ({_shown(f.values)})")
+                 for f in findings if f.blocking]
+    problems += [Text(f"{f.spec.form_number} 需要上报说明：{f.message('zh_CN')}（{_shown(f.values)}）",
+                      f"{f.spec.form_number} needs an explanation: {f.message('en')} ({_shown(f.values)})")
+                 for f in findings if not f.blocking and f.key not in explanations]
+    if problems:
+        raise ValidationError([Text(f"{where}：{p.zh}", f"{where}: {p.en}") for p in problems])
+    elements = {e.id: e.code for e in db.scalars(select(DataElement).where(DataElement.id.in_({k[0] for k in values})))}
+    nonce = secrets.token_hex(16)
+    _, digest = _values_hash(nonce, values, elements)
+    submission = submission_of(db, unit.id, period.id) or Submission(org_unit_id=unit.id, period=period.id)
+    submission.submitted_at, submission.submitted_by = utcnow(), actor.account_id
+    submission.explanations = {f.key: explanations[f.key] for f in findings if not f.blocking}
+    submission.values_hash, submission.nonce = digest, nonce
+    db.add(submission)
+    log.record(db, actor, "form.submit", submission, reason="；".join(submission.explanations.values()) or None,
+               details={"values_hash": digest, "values": len(values), "specs": len(form.specs)})
+    return submission
+
+
+def _shown(values: Mapping[str, float | None]) -> str:
+    return "，".join(f"{name}={'空' if v is None else format(v, 'g')}" for name, v in values.items())
+
+
+def receipt(db: Session, settings, submission: Submission) -> dict:
+    """What the reporter keeps: the submitted values, the nonce that binds them to the ledger entry,
+    and that entry's inclusion proof against a signed checkpoint (check it with tools/verify_proof.py)."""
+    index = db.scalar(select(func.max(LedgerEntry.idx)).where(LedgerEntry.object_type == "submission",
+                                                              LedgerEntry.object_id == str(submission.id)))
+    values = values_of(db, submission.org_unit_id, submission.period)
+    elements = {e.id: e.code for e in db.scalars(select(DataElement).where(DataElement.id.in_({k[0] for k in values})))}
+    listed, digest = _values_hash(submission.nonce, values, elements)
+    return {"receipt": "fillonce submission receipt v1", "period": submission.period,
+            "submitted_at": submission.submitted_at.isoformat(), "values": listed, "nonce": submission.nonce,
+            "values_hash": digest, "still_current": digest == submission.values_hash,
+            **ledger.proof_bundle(db, settings, index)}

@@ -1,20 +1,26 @@
 from __future__ import annotations
 
+import json
 from datetime import date
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from fillonce.accounts.permissions import authorize
+from fillonce.accounts.permissions import authorize, can
+from fillonce.core.errors import ValidationError
 from fillonce.core.tables import XLSX_MEDIA_TYPE
+from fillonce.entry import service as entry
+from fillonce.entry.checks import failures
 from fillonce.forms import service as forms
 from fillonce.forms.workbook import one_form_xlsx
 from fillonce.orgunits import service as orgunits
 from fillonce.periods.ids import MONTHLY, parse_period, period_of
-from fillonce.web.deps import Visitor, get_db, render, signed_in
+from fillonce.web.deps import Visitor, check_csrf, get_db, render, signed_in
 
 router = APIRouter()
+VALUE_FIELD = "v|"  # form fields "v|ELEMENT_CODE|OPTION"
+EXPLAIN_FIELD = "explain|"  # "explain|表号#rule position"
 
 
 @router.get("/forms")
@@ -33,11 +39,58 @@ def _load(db: Session, who: Visitor, unit_code: str, period_id: str):
     return forms.one_form(db, unit, parse_period(period_id))
 
 
+def _page(request: Request, who: Visitor, db: Session, form, problems=(), typed=None, status_code=200):
+    values = entry.values_of(db, form.unit.id, form.period.id)
+    shown = {(item.element.code, code): values.get((item.element.id, code), item.prefill.get(code, ""))
+             for items in form.topics.values() for item in items for code, _, _ in item.options}
+    if typed:
+        shown.update(typed)
+    submission = entry.submission_of(db, form.unit.id, form.period.id)
+    warnings = [f for f in failures(form.specs, values) if not f.blocking]
+    return render(request, who, "forms/one_form.html", status_code=status_code, form=form, shown=shown,
+                  ancestors=orgunits.ancestors(db, form.unit), editable=can(who.actor, "entry.edit", form.unit),
+                  submission=submission, warnings=warnings, problems=list(problems),
+                  saved_values=len(values))
+
+
 @router.get("/forms/{unit_code}/{period_id}")
 def form_page(unit_code: str, period_id: str, request: Request, db: Session = Depends(get_db),
               who: Visitor = Depends(signed_in)):
+    return _page(request, who, db, _load(db, who, unit_code, period_id))
+
+
+@router.post("/forms/{unit_code}/{period_id}", dependencies=[Depends(check_csrf)])
+async def form_post(unit_code: str, period_id: str, request: Request, db: Session = Depends(get_db),
+                    who: Visitor = Depends(signed_in)):
+    """Save the typed values (a draft), then submit when asked; problems come back on the same page."""
+    posted = await request.form()
+    typed = {tuple(name[len(VALUE_FIELD):].split("|", 1)): str(value)
+             for name, value in posted.items() if name.startswith(VALUE_FIELD)}
+    explanations = {name[len(EXPLAIN_FIELD):]: str(value) for name, value in posted.items()
+                    if name.startswith(EXPLAIN_FIELD)}
+    try:
+        entry.save_values(db, who.actor, unit_code, period_id, typed, reason=str(posted.get("reason", "")) or None)
+        if posted.get("action") == "submit":
+            entry.submit_form(db, who.actor, unit_code, period_id, explanations)
+            return RedirectResponse(f"/forms/{unit_code}/{period_id}?submitted=1", status_code=303)
+    except ValidationError as exc:
+        problems = [p.in_(who.language) if hasattr(p, "in_") else str(p) for p in exc.problems]
+        return _page(request, who, db, _load(db, who, unit_code, period_id), problems, typed, 422)
+    return RedirectResponse(f"/forms/{unit_code}/{period_id}?saved=1", status_code=303)
+
+
+@router.get("/forms/{unit_code}/{period_id}/receipt.json")
+def form_receipt(unit_code: str, period_id: str, request: Request, db: Session = Depends(get_db),
+                 who: Visitor = Depends(signed_in)):
     form = _load(db, who, unit_code, period_id)
-    return render(request, who, "forms/one_form.html", form=form, ancestors=orgunits.ancestors(db, form.unit))
+    authorize(who.actor, "entry.edit", form.unit)
+    submission = entry.submission_of(db, form.unit.id, form.period.id)
+    if submission is None:
+        raise ValidationError("本期尚未提交，没有回执 / not submitted yet: no receipt")
+    body = entry.receipt(db, request.app.state.runtime.settings, submission)
+    name = f"receipt-{form.unit.code}-{form.period.id}.json"
+    return Response(json.dumps(body, ensure_ascii=False, indent=2), media_type="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @router.get("/forms/{unit_code}/{period_id}/form.xlsx")

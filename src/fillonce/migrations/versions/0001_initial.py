@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 17:07:38.908780
+Create Date: 2026-11-26 17:34:35.328917
 """
 from alembic import op
 import sqlalchemy as sa
@@ -253,6 +253,23 @@ def upgrade() -> None:
     with op.batch_alter_table('spec_rule', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_spec_rule_spec_id'), ['spec_id'], unique=False)
 
+    op.create_table('submission',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('org_unit_id', sa.Integer(), nullable=False),
+    sa.Column('period', sa.String(length=12), nullable=False),
+    sa.Column('submitted_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('submitted_by', sa.Integer(), nullable=False),
+    sa.Column('explanations', sa.JSON(), nullable=False),
+    sa.Column('values_hash', sa.String(length=64), nullable=False),
+    sa.Column('nonce', sa.String(length=64), nullable=False),
+    sa.ForeignKeyConstraint(['org_unit_id'], ['org_unit.id'], name=op.f('fk_submission_org_unit_id_org_unit')),
+    sa.ForeignKeyConstraint(['submitted_by'], ['account.id'], name=op.f('fk_submission_submitted_by_account')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_submission')),
+    sa.UniqueConstraint('org_unit_id', 'period', name=op.f('uq_submission_org_unit_id'))
+    )
+    with op.batch_alter_table('submission', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_submission_org_unit_id'), ['org_unit_id'], unique=False)
+
     op.create_table('web_session',
     sa.Column('token_hash', sa.String(length=64), nullable=False),
     sa.Column('account_id', sa.Integer(), nullable=False),
@@ -272,6 +289,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_web_session_account_id'))
 
     op.drop_table('web_session')
+    with op.batch_alter_table('submission', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_submission_org_unit_id'))
+
+    op.drop_table('submission')
     with op.batch_alter_table('spec_rule', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_spec_rule_spec_id'))
 
