@@ -45,6 +45,7 @@ MATRIX: dict[str, tuple[str, frozenset[str]]] = {
     "spec.approve": ("spec submitted-MZJ", frozenset({"heidi", "judy"})),
     "spec.publish": ("spec approved-MZJ", frozenset({"erin", "heidi", "judy"})),
     "form.view": ("unit V1", frozenset({"alice", "carol", "erin", "frank", "grace", "heidi", "ivan", "judy"})),
+    "report.view": ("spec published-MZJ", frozenset({"carol", "dave", "erin", "frank", "heidi", "ivan", "judy"})),
     "entry.edit": ("unit V1", frozenset({"alice", "carol"})),
 }
 
@@ -70,6 +71,7 @@ SCOPED: list[tuple[str, str, frozenset[str]]] = [
     ("spec.publish", "spec approved-WJW", frozenset({"grace", "heidi", "judy"})),
     ("form.view", "unit V3", frozenset({"bob", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy"})),
     ("entry.edit", "unit V2", frozenset({"carol"})),
+    ("report.view", "spec published-WJW", frozenset({"carol", "dave", "grace", "heidi", "ivan", "judy"})),
     ("entry.edit", "unit V3", frozenset({"bob", "dave"})),
 ]
 

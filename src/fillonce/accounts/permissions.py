@@ -116,6 +116,13 @@ def _view_unit_form(actor: Actor, unit: Any) -> bool:
     return actor.role in {"admin", "office", "auditor", "dept_staff"} or _edit_unit_data(actor, unit)
 
 
+def _view_report(actor: Actor, spec: Any) -> bool:
+    """A spec's department, the office and auditors see its whole report; officials their subtree's rows."""
+    if actor.role in {"admin", "office", "auditor", "official"}:
+        return True
+    return actor.role == "dept_staff" and actor.department_id == spec.department_id
+
+
 def _view_own_account(actor: Actor, account: Any) -> bool:
     return actor.role == "admin" or actor.account_id == account.id
 
@@ -148,6 +155,7 @@ POLICY: dict[str, Callable[[Actor, Any], bool]] = {
     "spec.approve": _steward,
     "spec.publish": _publish_spec,
     "form.view": _view_unit_form,
+    "report.view": _view_report,
     "entry.edit": _edit_unit_data,
     "ledger.view": _readers_of_ledger,
     "ledger.history": _view_history,

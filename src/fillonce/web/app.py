@@ -25,6 +25,8 @@ from fillonce.forms.routes import router as forms_pages
 from fillonce.ledger.routes import api as ledger_api
 from fillonce.ledger.routes import router as ledger_pages
 from fillonce.orgunits.routes import api as orgunits_api
+from fillonce.reports.routes import api as reports_api
+from fillonce.reports.routes import router as reports_pages
 from fillonce.orgunits.routes import router as orgunits_pages
 from fillonce.specs.routes import api as specs_api
 from fillonce.specs.routes import router as specs_pages
@@ -115,8 +117,10 @@ def create_app(runtime: Runtime) -> FastAPI:
         return render(request, who, "api.html", paths=app.openapi()["paths"])
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for router in (accounts_pages, orgunits_pages, catalog_pages, specs_pages, ledger_pages, forms_pages, audit_pages):
+    pages = (accounts_pages, orgunits_pages, catalog_pages, specs_pages, ledger_pages, forms_pages, audit_pages,
+             reports_pages)
+    for router in pages:
         app.include_router(router, include_in_schema=False)  # HTML pages are not part of the JSON API
-    for router in (orgunits_api, catalog_api, specs_api, ledger_api):
+    for router in (orgunits_api, catalog_api, specs_api, reports_api, ledger_api):
         app.include_router(router)
     return app

@@ -1,0 +1,106 @@
+"""A report as the department's own form looks (xlsx), and as plain csv; both say where they came from."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from fillonce.reports.service import Report, Row
+
+THIN = Side(style="thin", color="999999")
+
+
+def _cell(value: float | None) -> float | int | None:
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else round(value, 4)
+
+
+def _row_values(report: Report, row: Row) -> list:
+    return [_cell(row.values.get(c.key)) for c in report.columns]
+
+
+def _label(report: Report, row: Row) -> list:
+    return [row.unit.code, row.unit.name_zh, f"{row.submitted}/{row.units}", "暂定" if row.provisional else ""]
+
+
+def provenance_lines(report: Report, checkpoint_note: str) -> list[str]:
+    return [f"报表：{report.spec.form_number} 第 {report.spec.version} 版《{report.spec.title_zh}》",
+            f"报告期：{report.period.id}；完整度：{report.submitted}/{report.expected} 个单位已报送",
+            "数据来源：共享数据，按下列账本检查点生成（可用 fillonce ledger verify 或 tools/verify_proof.py 核验）：",
+            *checkpoint_note.rstrip("\n").split("\n")]
+
+
+def xlsx(report: Report, checkpoint_note: str) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = report.spec.form_number[:31]
+    width = 4 + len(report.columns)
+    last = get_column_letter(width)
+    sheet.append([report.spec.title_zh])
+    sheet.merge_cells(f"A1:{last}1")
+    sheet["A1"].font, sheet["A1"].alignment = Font(bold=True, size=14), Alignment(horizontal="center")
+    kind = "批准文号" if report.spec.approval_kind == "批准" else "备案文号"
+    valid = report.spec.valid_until.strftime("%Y年%m月") if report.spec.valid_until else "长期"
+    sheet.append([f"表号：{report.spec.form_number}　制表机关：{report.spec.department.name_zh}　"
+                  f"{kind}：{report.spec.approval_number or '—'}　有效期至：{valid}"])
+    sheet.merge_cells(f"A2:{last}2")
+    sheet.append([f"填报单位：{report.total.unit.name_zh if report.total.unit else ''}等　报告期：{report.period.label_zh}"
+                  f"　第 {report.spec.version} 版"])
+    sheet.append(["代码", "单位", "已报送/应报送", "状态", *[f"{c.label}（{c.unit}）" if c.unit else c.label
+                                                          for c in report.columns]])
+    for cell in sheet[4]:
+        cell.font, cell.fill = Font(bold=True), PatternFill("solid", fgColor="F0F3F6")
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+    for row in report.rows:
+        sheet.append(_label(report, row) + _row_values(report, row))
+    sheet.append(["", "合计", f"{report.total.submitted}/{report.total.units}", "暂定" if report.total.provisional else "",
+                  *_row_values(report, report.total)])
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    for row in sheet.iter_rows(min_row=4, max_row=sheet.max_row, max_col=width):
+        for cell in row:
+            cell.border = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+    for index in range(1, width + 1):
+        sheet.column_dimensions[get_column_letter(index)].width = 14 if index > 4 else (16 if index != 2 else 20)
+    source = workbook.create_sheet("来源")
+    for line in provenance_lines(report, checkpoint_note):
+        source.append([line])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def csv_text(report: Report) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["code", "unit", "submitted", "units", "provisional", *[c.key for c in report.columns]])
+    for row in [*report.rows]:
+        writer.writerow([row.unit.code, row.unit.name_zh, row.submitted, row.units, int(row.provisional),
+                         *["" if v is None else v for v in _row_values(report, row)]])
+    writer.writerow(["", "合计", report.total.submitted, report.total.units, int(report.total.provisional),
+                     *["" if v is None else v for v in _row_values(report, report.total)]])
+    return buffer.getvalue()
+
+
+def json_bytes(report: Report, checkpoint_note: str) -> bytes:
+    """The report for other systems: the same rows and columns, with provenance."""
+    def row(r: Row) -> dict:
+        return {"code": r.unit.code, "name": r.unit.name_zh, "level": r.unit.level, "units": r.units,
+                "submitted": r.submitted, "provisional": r.provisional,
+                "values": {c.key: _cell(r.values.get(c.key)) for c in report.columns}}
+
+    body = {"spec": {"form_number": report.spec.form_number, "version": report.spec.version,
+                     "title": report.spec.title_zh, "department": report.spec.department.code},
+            "period": report.period.id, "level": report.level,
+            "columns": [{"key": c.key, "label": c.label, "unit": c.unit, "computed": c.field.kind == "computed"}
+                        for c in report.columns],
+            "rows": [row(r) for r in report.rows], "total": row(report.total),
+            "completeness": {"submitted": report.submitted, "expected": report.expected},
+            "checkpoint": checkpoint_note}
+    return json.dumps(body, ensure_ascii=False, indent=1).encode("utf-8")

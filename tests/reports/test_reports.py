@@ -1,0 +1,98 @@
+"""A department takes its report from the shared data: villages, or aggregated up to the city, with its
+computed fields, how complete it is, and a ledger record of every download."""
+
+import csv
+import hashlib
+import io
+import json
+
+import pytest
+from openpyxl import load_workbook
+
+from fillonce.core.config import load_settings
+from fillonce.core.errors import PermissionDenied
+from fillonce.entry import service as entry
+from fillonce.ledger import log
+from fillonce.reports import downloads
+from fillonce.reports import service as reports
+from fillonce.specs.draft import FieldDraft
+from spec_stories import civil_monthly, publish
+
+
+@pytest.fixture
+def filled(city):
+    fields = [f for f in civil_monthly().fields if f.key != "DB_P"]
+    spec = publish(city, civil_monthly(fields=fields + [
+        FieldDraft("DB_P", "最低生活保障人数", element_code="DIBAO_PERSONS", category="SEX")], rules=[]), city.erin)
+    for who, unit, values in [
+            ("alice", "V1", {("POP_REGISTERED", ""): 1000, ("DIBAO_HOUSEHOLDS", ""): 10,
+                             ("DIBAO_PERSONS", "M"): 8, ("DIBAO_PERSONS", "F"): 12}),
+            ("carol", "V2", {("POP_REGISTERED", ""): 3000, ("DIBAO_HOUSEHOLDS", ""): 20,
+                             ("DIBAO_PERSONS", "M"): 15, ("DIBAO_PERSONS", "F"): 15}),
+            ("bob", "V3", {("POP_REGISTERED", ""): 500, ("DIBAO_HOUSEHOLDS", ""): 5})]:
+        entry.save_values(city.db, city.actors[who], unit, "202611", values)
+    entry.submit_form(city.db, city.alice, "V1", "202611")
+    city.spec = spec
+    return city
+
+
+def _rows(report):
+    return {r.unit.code: r for r in report.rows}
+
+
+def test_village_rows_carry_values_computed_fields_and_who_has_submitted(filled):
+    report = reports.build(filled.db, filled.erin, filled.spec.id, "202611")
+    rows = _rows(report)
+    assert report.level == 4 and list(rows) == ["V1", "V2", "V3"]
+    assert rows["V1"].values["DB_P"] == 20 and rows["V1"].values["DB_P|F"] == 12
+    assert rows["V1"].values["RATE"] == pytest.approx(2.0)
+    assert not rows["V1"].provisional and rows["V2"].provisional
+    assert rows["V3"].values["DB_P"] is None and rows["V3"].values["RATE"] is None
+    assert (report.submitted, report.expected) == (1, 3)
+
+
+def test_aggregated_to_streets_and_the_city_rates_are_recomputed_not_averaged(filled):
+    streets = _rows(reports.build(filled.db, filled.erin, filled.spec.id, "202611", level=3))
+    assert streets["S1"].values["POP"] == 4000 and streets["S1"].values["DB_P"] == 50
+    assert streets["S1"].values["RATE"] == pytest.approx(1.25)  # 50 / 4000, not the mean of 2.0 and 1.0
+    assert (streets["S1"].units, streets["S1"].submitted) == (2, 1)
+    city = reports.build(filled.db, filled.erin, filled.spec.id, "202611", level=1)
+    assert [r.unit.code for r in city.rows] == ["C"] and city.rows[0].values["POP"] == 4500
+
+
+def test_an_official_sees_the_rows_of_their_subtree_and_other_departments_nothing(filled):
+    assert list(_rows(reports.build(filled.db, filled.carol, filled.spec.id, "202611"))) == ["V1", "V2"]
+    for who in ("grace", "alice", "bob"):
+        with pytest.raises(PermissionDenied):
+            reports.build(filled.db, filled.actors[who], filled.spec.id, "202611")
+
+
+def test_every_download_is_a_transmission_with_the_files_hash_and_provenance(filled):
+    size = log.current_size(filled.db)
+    got = downloads.download(filled.db, filled.frank, load_settings(), filled.spec.id, "202611", 4, "xlsx")
+    last = json.loads(log.entry(filled.db, log.current_size(filled.db) - 1).body)
+    assert last["action"] == "report.download" and last["who"]["account"] == "frank"
+    assert last["details"]["sha256"] == hashlib.sha256(got.body).hexdigest() == got.sha256
+    assert log.current_size(filled.db) > size and got.checkpoint_size >= size
+    workbook = load_workbook(io.BytesIO(got.body))
+    sheet = workbook.worksheets[0]
+    assert sheet["A1"].value == "城乡低保情况月报" and "表号：民统月01表" in sheet["A2"].value
+    assert "来源" in workbook.sheetnames and any("fillonce" in (r[0] or "") for r in workbook["来源"].values)
+    text = downloads.download(filled.db, filled.frank, load_settings(), filled.spec.id, "202611", 3, "csv").body
+    rows = list(csv.reader(io.StringIO(text.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["code", "unit", "submitted"] and rows[1][0] == "S1"
+
+
+def test_the_report_pages_and_the_api(filled, client, sign_in):
+    token = sign_in("erin")
+    page = client.get(f"/reports/{filled.spec.id}?period=202611")
+    assert page.status_code == 200 and "杨柳社区" in page.text and "1/3" in page.text
+    assert client.post(f"/reports/{filled.spec.id}/download", data={"period": "202611", "level": 4}).status_code == 403
+    got = client.post(f"/reports/{filled.spec.id}/download",
+                      data={"csrf_token": token, "period": "202611", "level": 3, "format": "csv"})
+    assert got.status_code == 200 and got.headers["x-fillonce-sha256"] == hashlib.sha256(got.content).hexdigest()
+    data = client.get(f"/api/v1/reports/{filled.spec.id}?period=202611&level=1").json()
+    assert data["total"]["values"]["POP"] == 4500 and data["completeness"] == {"submitted": 1, "expected": 3}
+    client.cookies.clear()
+    sign_in("grace")
+    assert client.get(f"/reports/{filled.spec.id}?period=202611").status_code == 403
