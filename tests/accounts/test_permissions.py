@@ -46,6 +46,7 @@ MATRIX: dict[str, tuple[str, frozenset[str]]] = {
     "spec.publish": ("spec approved-MZJ", frozenset({"erin", "heidi", "judy"})),
     "form.view": ("unit V1", frozenset({"alice", "carol", "erin", "frank", "grace", "heidi", "ivan", "judy"})),
     "report.view": ("spec published-MZJ", frozenset({"carol", "dave", "erin", "frank", "heidi", "ivan", "judy"})),
+    "missing.view": ("nothing", frozenset({"carol", "dave", "heidi", "ivan", "judy"})),
     "entry.edit": ("unit V1", frozenset({"alice", "carol"})),
 }
 

@@ -63,7 +63,7 @@ def test_the_demo_city_has_the_shape_of_a_real_one(demo):
     assert summary.org_units_by_level == levels
     assert 130 <= count(db, DataElement) <= 170 and summary.elements == count(db, DataElement)
     assert summary.departments == count(db, Department) and summary.accounts == count(db, Account)
-    assert [step for step, _ in steps] == ["departments", "org_units", "elements", "accounts", "specs", "values"]
+    assert [step for step, _ in steps] == ["departments", "org_units", "elements", "accounts", "specs", "values", "submitted"]
 
 
 def test_every_village_has_its_reporter(demo):

@@ -116,6 +116,11 @@ def _view_unit_form(actor: Actor, unit: Any) -> bool:
     return actor.role in {"admin", "office", "auditor", "dept_staff"} or _edit_unit_data(actor, unit)
 
 
+def _follow_up(actor: Actor, obj: Any) -> bool:
+    """Who follows up on missing forms: officials (in their subtree), the office, auditors."""
+    return actor.role in {"official", "office", "admin", "auditor"}
+
+
 def _view_report(actor: Actor, spec: Any) -> bool:
     """A spec's department, the office and auditors see its whole report; officials their subtree's rows."""
     if actor.role in {"admin", "office", "auditor", "official"}:
@@ -156,6 +161,7 @@ POLICY: dict[str, Callable[[Actor, Any], bool]] = {
     "spec.publish": _publish_spec,
     "form.view": _view_unit_form,
     "report.view": _view_report,
+    "missing.view": _follow_up,
     "entry.edit": _edit_unit_data,
     "ledger.view": _readers_of_ledger,
     "ledger.history": _view_history,

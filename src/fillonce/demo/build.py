@@ -13,6 +13,7 @@ from fillonce.accounts import service as accounts
 from fillonce.accounts.system import INSTALLER
 from fillonce.catalog import service as catalog
 from fillonce.core.writepath import write_service
+from fillonce.demo.history import fill_month
 from fillonce.demo.specs import demo_specs, waiting_spec
 from fillonce.entry import service as entry
 from fillonce.periods.ids import MONTHLY, period_of
@@ -32,6 +33,8 @@ class DemoSummary:
     accounts: int
     specs: int
     values: int
+    submitted: int
+    missing: int
     sign_in_examples: list[tuple[str, str, str | None]]
 
 
@@ -90,8 +93,8 @@ def _specs(db: Session) -> int:
 
 
 def _last_month(db: Session, city: DemoCity) -> int:
-    """Last month's slowly changing figures, so this month's one form arrives prefilled (带数下发)."""
-    period = period_of(MONTHLY, DEMO_TODAY).previous()
+    """The month before last: slowly changing figures, so the next form arrives prefilled (带数下发)."""
+    period = period_of(MONTHLY, DEMO_TODAY).previous().previous()
     rng = random.Random(2026)
     villages = [u for u in city.org_units if u.level == 4]
     count = 0
@@ -104,6 +107,13 @@ def _last_month(db: Session, city: DemoCity) -> int:
                   ("GRID_WORKERS", ""): rng.randint(2, 9)}
         count += entry.save_values(db, _actor(db, f"r{village.code}"), village.code, period.id, values)
     return count
+
+
+def _this_month(db: Session, city: DemoCity) -> tuple[int, int]:
+    """Last month's reporting round: most villages submitted, a few are still missing."""
+    previous = period_of(MONTHLY, DEMO_TODAY).previous()
+    villages = [u for u in city.org_units if u.level == 4]
+    return fill_month(db, villages, previous, previous.previous())
 
 
 @write_service
@@ -123,8 +133,10 @@ def build_demo(db: Session, progress: Callable[[str, int], None] = lambda step, 
     progress("specs", published)
     filled = _last_month(db, city)
     progress("values", filled)
+    submitted, missing = _this_month(db, city)
+    progress("submitted", submitted)
     return DemoSummary(
         org_units_by_level=orgunits.count_by_level(db), departments=len(city.departments),
-        elements=len(city.elements), accounts=len(city.people), specs=published, values=filled,
+        elements=len(city.elements), accounts=len(city.people), specs=published, values=filled, submitted=submitted, missing=missing,
         sign_in_examples=list(city.sign_in_examples()),
     )

@@ -19,7 +19,7 @@ from fillonce.ledger import service as ledger
 from fillonce.orgunits.models import LEVEL_NAMES
 
 STEPS = {"departments": "部门 departments", "org_units": "单位 org units", "elements": "数据元 elements",
-         "accounts": "用户 accounts", "specs": "已发布报表 published specs", "values": "上月数据 last month's values"}
+         "accounts": "用户 accounts", "specs": "已发布报表 published specs", "values": "前月数据 values of the month before", "submitted": "上月已报送的村（社区） villages submitted last month"}
 
 
 def _fresh_database(url: str) -> None:
@@ -79,7 +79,7 @@ def _print_summary(console: Console, summary, ledger_size: int) -> None:
     made.add_row("数据元 catalogue elements", str(summary.elements))
     made.add_row("用户 accounts", str(summary.accounts))
     made.add_row("已发布报表 published specs", str(summary.specs))
-    made.add_row("上月数据 last month's values", str(summary.values))
+    made.add_row("上月已报送 submitted last month", f"{summary.submitted}（未报 missing {summary.missing}）")
     made.add_row("账本条目 ledger entries", str(ledger_size))
     console.print(made)
     people = Table("用户名 username", "角色 role", "范围 scope", title=f"登录示例 / sign in (密码 password: {DEMO_PASSWORD})")

@@ -5,16 +5,18 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from fillonce.accounts.models import Account
 from fillonce.accounts.permissions import Actor, authorize
 from fillonce.catalog.models import DataElement
 from fillonce.core.db import utcnow
-from fillonce.core.errors import ValidationError
+from fillonce.core.errors import PermissionDenied, ValidationError
 from fillonce.core.i18n import Text
 from fillonce.core.writepath import write_service
 from fillonce.entry import checks
@@ -24,6 +26,7 @@ from fillonce.ledger import log
 from fillonce.ledger import service as ledger
 from fillonce.ledger.models import LedgerEntry
 from fillonce.orgunits import service as orgunits
+from fillonce.orgunits.models import OrgUnit
 from fillonce.periods.ids import parse_period
 
 BOOLEAN_TEXT = {"是": "true", "否": "false", "true": "true", "false": "false", "1": "true", "0": "false",
@@ -208,3 +211,36 @@ def receipt(db: Session, settings, submission: Submission) -> dict:
             "submitted_at": submission.submitted_at.isoformat(), "values": listed, "nonce": submission.nonce,
             "values_hash": digest, "still_current": digest == submission.values_hash,
             **ledger.proof_bundle(db, settings, index)}
+
+
+@dataclass(frozen=True)
+class Missing:
+    unit: OrgUnit
+    contacts: list[Account]
+    asked: int
+    filled: int
+
+
+def missing(db: Session, actor: Actor, period_id: str, under: str | None = None) -> list[Missing]:
+    """The units of the actor's subtree (or all, for the office) that owe this period's form and have not
+    submitted it, in the order of the org tree: a list of what is missing, never a ranking."""
+    authorize(actor, "missing.view")
+    period = parse_period(period_id)
+    query = select(OrgUnit).order_by(OrgUnit.path)
+    scope = under or (actor.org_unit_code if actor.role == "official" else None)
+    if scope:
+        top = orgunits.get(db, scope)
+        if actor.role == "official" and not actor.covers(top):
+            raise PermissionDenied(Text(f"{top.name_zh} 不在您的辖区内", f"{top.name_zh} is outside your area"))
+        query = query.where(OrgUnit.path.startswith(top.path, autoescape=True))
+    units = [u for u in db.scalars(query) if u.is_open_on(period.end)]
+    done = set(db.scalars(select(Submission.org_unit_id).where(Submission.period == period.id)))
+    owing = [f for f in forms.one_forms(db, [u for u in units if u.id not in done], period) if f.specs]
+    filled = dict(db.execute(select(DataValue.org_unit_id, func.count(func.distinct(DataValue.element_id))).where(
+        DataValue.period == period.id, DataValue.org_unit_id.in_([f.unit.id for f in owing]))
+        .group_by(DataValue.org_unit_id)).all())
+    people = {}
+    for account in db.scalars(select(Account).where(Account.org_unit_id.in_([f.unit.id for f in owing]),
+                                                    Account.role == "reporter", Account.active)):
+        people.setdefault(account.org_unit_id, []).append(account)
+    return [Missing(f.unit, people.get(f.unit.id, []), f.burden.asked_fields, filled.get(f.unit.id, 0)) for f in owing]

@@ -53,6 +53,15 @@ def _page(request: Request, who: Visitor, db: Session, form, problems=(), typed=
                   saved_values=len(values))
 
 
+@router.get("/missing")
+def missing_page(request: Request, period: str = "", under: str = "", db: Session = Depends(get_db),
+                 who: Visitor = Depends(signed_in)):
+    """What is missing for a period, with whom to contact; in the order of the org tree, never ranked."""
+    period = period or period_of(MONTHLY, date.today()).previous().id
+    rows = entry.missing(db, who.actor, period, under or None)
+    return render(request, who, "forms/missing.html", rows=rows, period=parse_period(period), under=under)
+
+
 @router.get("/forms/{unit_code}/{period_id}")
 def form_page(unit_code: str, period_id: str, request: Request, db: Session = Depends(get_db),
               who: Visitor = Depends(signed_in)):
