@@ -6,12 +6,12 @@ from __future__ import annotations
 import os
 import tempfile
 import time
-from datetime import date
 
 from sqlalchemy import select
 
 from bench.common import ensure_bench_keys, figure
 from fillonce.core.config import load_settings
+from fillonce.core.db import utcnow
 from fillonce.core.runtime import open_runtime
 from fillonce.demo.build import build_demo
 from fillonce.forms import service as forms
@@ -27,7 +27,8 @@ def run() -> None:
         with runtime.session() as db:
             build_demo(db)
             villages = list(db.scalars(select(OrgUnit).where(OrgUnit.level == 4)))
-            for period in (period_of(MONTHLY, date.today()), period_of(QUARTERLY, date.today())):
+            today = utcnow().date()
+            for period in (period_of(MONTHLY, today), period_of(QUARTERLY, today)):
                 db.expire_all()
                 start = time.perf_counter()
                 built = forms.one_forms(db, villages, period)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import tempfile
 import uuid
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -71,6 +72,18 @@ def fresh_database_url(kind: str, tmp_dir: Path) -> tuple[str, callable]:
         admin.dispose()
 
     return _postgres_schema_url(schema), drop
+
+
+FIXED_NOW = datetime(2026, 11, 26, 10, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fixed_now():
+    """Every test runs on 26 November 2026, so that reporting deadlines do not move under the tests."""
+    from fillonce.core.db import replaying
+
+    with replaying(FIXED_NOW):
+        yield FIXED_NOW
 
 
 @pytest.fixture(scope="session", params=[d for d in ("sqlite", "postgresql") if d in DATABASES])

@@ -317,7 +317,11 @@ def audit(files: list[Path] = typer.Argument(..., help="表格模板（xlsx）�
     """盘点基层表格，找出重复字段 / audit an inventory of grassroots forms for duplicate fields."""
     import json
 
-    from fillonce.audit.inventory import audit_files, render_table, write_duplicate_map_xlsx
+    from fillonce.audit.inventory import (
+        audit_files,
+        render_table,
+        write_duplicate_map_xlsx,
+    )
 
     result = audit_files(files)
     if as_json:

@@ -47,6 +47,7 @@ MATRIX: dict[str, tuple[str, frozenset[str]]] = {
     "form.view": ("unit V1", frozenset({"alice", "carol", "erin", "frank", "grace", "heidi", "ivan", "judy"})),
     "report.view": ("spec published-MZJ", frozenset({"carol", "dave", "erin", "frank", "heidi", "ivan", "judy"})),
     "missing.view": ("nothing", frozenset({"carol", "dave", "heidi", "ivan", "judy"})),
+    "entry.reopen": ("departments MZJ", frozenset({"erin", "frank", "judy"})),
     "entry.edit": ("unit V1", frozenset({"alice", "carol"})),
 }
 
@@ -72,6 +73,7 @@ SCOPED: list[tuple[str, str, frozenset[str]]] = [
     ("spec.publish", "spec approved-WJW", frozenset({"grace", "heidi", "judy"})),
     ("form.view", "unit V3", frozenset({"bob", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy"})),
     ("entry.edit", "unit V2", frozenset({"carol"})),
+    ("entry.reopen", "departments WJW,MZJ", frozenset({"erin", "frank", "grace", "judy"})),
     ("report.view", "spec published-WJW", frozenset({"carol", "dave", "grace", "heidi", "ivan", "judy"})),
     ("entry.edit", "unit V3", frozenset({"bob", "dave"})),
 ]
@@ -98,6 +100,7 @@ def _object(story, name: str):
         "element": lambda: catalog.get(db, code),
         "history": lambda: code,  # the history of every object of a type, named by its table
         "spec": lambda: _spec(db, *code.split("-")),  # a spec in a status, of a department
+        "departments": lambda: {accounts.get_department(db, c).id for c in code.split(",")},
     }[kind]()
 
 

@@ -1,11 +1,13 @@
 """Each village gets one form: every item the published specs need, asked once, prefilled where known."""
 
 import io
+from datetime import datetime, timezone
 
 import pytest
 from openpyxl import load_workbook
 
 from fillonce.accounts.permissions import can
+from fillonce.core.db import replaying
 from fillonce.entry import service as entry
 from fillonce.forms import service as forms
 from fillonce.forms.workbook import one_form_xlsx
@@ -38,8 +40,9 @@ def test_every_item_is_asked_once_with_the_departments_that_use_it(published):
 
 
 def test_slowly_changing_items_arrive_prefilled_from_last_period(published):
-    entry.save_values(published.db, published.alice, "V1", "202610",
-                      {("POP_REGISTERED", ""): "1,207", ("DIBAO_HOUSEHOLDS", ""): 12})
+    with replaying(datetime(2026, 11, 3, tzinfo=timezone.utc)):  # last month's round, while it was open
+        entry.save_values(published.db, published.alice, "V1", "202610",
+                          {("POP_REGISTERED", ""): "1,207", ("DIBAO_HOUSEHOLDS", ""): 12})
     form = forms.one_form(published.db, orgunits.get(published.db, "V1"), parse_period("202611"))
     items = {i.element.code: i for group in form.topics.values() for i in group}
     assert items["POP_REGISTERED"].prefill == {"": "1207"}

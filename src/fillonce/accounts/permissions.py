@@ -116,6 +116,11 @@ def _view_unit_form(actor: Actor, unit: Any) -> bool:
     return actor.role in {"admin", "office", "auditor", "dept_staff"} or _edit_unit_data(actor, unit)
 
 
+def _reopen(actor: Actor, department_ids: Any) -> bool:
+    """Only a department whose spec is in the form (or an administrator) reopens a closed period."""
+    return actor.role == "admin" or (actor.role == "dept_staff" and actor.department_id in (department_ids or ()))
+
+
 def _follow_up(actor: Actor, obj: Any) -> bool:
     """Who follows up on missing forms: officials (in their subtree), the office, auditors."""
     return actor.role in {"official", "office", "admin", "auditor"}
@@ -163,6 +168,7 @@ POLICY: dict[str, Callable[[Actor, Any], bool]] = {
     "report.view": _view_report,
     "missing.view": _follow_up,
     "entry.edit": _edit_unit_data,
+    "entry.reopen": _reopen,
     "ledger.view": _readers_of_ledger,
     "ledger.history": _view_history,
     "ledger.checkpoint": _admin,

@@ -11,8 +11,17 @@ from fillonce.accounts.permissions import can
 from fillonce.catalog import service as catalog
 from fillonce.core.errors import PermissionDenied
 from fillonce.core.i18n import LANGUAGES
-from fillonce.web.deps import (LANGUAGE_COOKIE, SESSION_COOKIE, Visitor, check_csrf, get_db, remember_csrf, render,
-                               signed_in, visitor)
+from fillonce.web.deps import (
+    LANGUAGE_COOKIE,
+    SESSION_COOKIE,
+    Visitor,
+    check_csrf,
+    get_db,
+    remember_csrf,
+    render,
+    signed_in,
+    visitor,
+)
 
 router = APIRouter()
 

@@ -15,7 +15,13 @@ from fillonce.audit.inventory import (
     write_duplicate_map_xlsx,
 )
 from fillonce.audit.labels import Signature, canonical_name, is_key_label, signature
-from fillonce.audit.matching import Candidate, CandidateIndex, Match, best_matches, compare
+from fillonce.audit.matching import (
+    Candidate,
+    CandidateIndex,
+    Match,
+    best_matches,
+    compare,
+)
 from fillonce.audit.workbook import AuditError, Column, Form, read_workbook
 
 __all__ = [

@@ -22,7 +22,13 @@ from typing import NamedTuple
 from rapidfuzz import fuzz
 
 from fillonce.audit import glossary as g
-from fillonce.audit.labels import ATTRIBUTE_MEASURES, COUNT_MEASURES, Signature, Unit, signature
+from fillonce.audit.labels import (
+    ATTRIBUTE_MEASURES,
+    COUNT_MEASURES,
+    Signature,
+    Unit,
+    signature,
+)
 
 SAME_THRESHOLD = 0.8
 REVIEW_THRESHOLD = 0.5

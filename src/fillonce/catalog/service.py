@@ -11,7 +11,13 @@ from sqlalchemy.orm import Session
 
 from fillonce.accounts.models import Department
 from fillonce.accounts.permissions import Actor, authorize, can
-from fillonce.catalog.models import AGGREGATIONS, VALUE_TYPES, Category, DataElement, ElementAlias
+from fillonce.catalog.models import (
+    AGGREGATIONS,
+    VALUE_TYPES,
+    Category,
+    DataElement,
+    ElementAlias,
+)
 from fillonce.core.db import utcnow
 from fillonce.core.errors import Conflict, NotFound, ValidationError
 from fillonce.core.i18n import Text

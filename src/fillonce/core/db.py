@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
@@ -43,8 +45,23 @@ class UTCDateTime(TypeDecorator):
         return value
 
 
+_replayed: list[datetime] = []  # process-wide, so that every thread of a test or of the demo agrees
+
+
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    """The time every service stamps on its writes (and the ledger on its entries)."""
+    return _replayed[-1] if _replayed else datetime.now(timezone.utc)
+
+
+@contextmanager
+def replaying(moment: datetime) -> Iterator[None]:
+    """Run as if at `moment`: the demo replays past reporting rounds in their own time, and the tests
+    run at a fixed date so that deadlines do not move under them."""
+    _replayed.append(moment)
+    try:
+        yield
+    finally:
+        _replayed.pop()
 
 
 SUPPORTED_DRIVERS = {"sqlite", "sqlite+pysqlite", "postgresql+psycopg"}

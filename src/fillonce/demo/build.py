@@ -4,25 +4,25 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from datetime import date
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy.orm import Session
 
 from fillonce.accounts import service as accounts
 from fillonce.accounts.system import INSTALLER
 from fillonce.catalog import service as catalog
+from fillonce.core.db import replaying, utcnow
 from fillonce.core.writepath import write_service
+from fillonce.demo.city import DemoCity, build_city
 from fillonce.demo.history import fill_month
 from fillonce.demo.specs import demo_specs, waiting_spec
 from fillonce.entry import service as entry
+from fillonce.orgunits import service as orgunits
 from fillonce.periods.ids import MONTHLY, period_of
 from fillonce.specs import service as specs
-from fillonce.demo.city import DemoCity, build_city
-from fillonce.orgunits import service as orgunits
 
 DEMO_PASSWORD = "fillonce-demo"
-DEMO_TODAY = date.today()
 
 
 @dataclass(frozen=True)
@@ -92,9 +92,8 @@ def _specs(db: Session) -> int:
     return len(demo_specs())
 
 
-def _last_month(db: Session, city: DemoCity) -> int:
+def _month_before(db: Session, city: DemoCity, period) -> int:
     """The month before last: slowly changing figures, so the next form arrives prefilled (带数下发)."""
-    period = period_of(MONTHLY, DEMO_TODAY).previous().previous()
     rng = random.Random(2026)
     villages = [u for u in city.org_units if u.level == 4]
     count = 0
@@ -109,34 +108,37 @@ def _last_month(db: Session, city: DemoCity) -> int:
     return count
 
 
-def _this_month(db: Session, city: DemoCity) -> tuple[int, int]:
-    """Last month's reporting round: most villages submitted, a few are still missing."""
-    previous = period_of(MONTHLY, DEMO_TODAY).previous()
-    villages = [u for u in city.org_units if u.level == 4]
-    return fill_month(db, villages, previous, previous.previous())
+def _morning(day) -> datetime:
+    return datetime(day.year, day.month, day.day, 9, tzinfo=timezone.utc)
 
 
 @write_service
 def build_demo(db: Session, progress: Callable[[str, int], None] = lambda step, n: None) -> DemoSummary:
     """Deterministic: the same city, catalogue and people every time, in one transaction."""
     city = build_city()
-    for department in city.departments:
-        accounts.create_department(db, INSTALLER, department.code, department.name_zh, department.name_en)
-    progress("departments", len(city.departments))
-    _org_units(db, city)
-    progress("org_units", len(city.org_units))
-    _catalogue(db, city)
-    progress("elements", len(city.elements))
-    _people(db, city)
-    progress("accounts", len(city.people))
-    published = _specs(db)
-    progress("specs", published)
-    filled = _last_month(db, city)
+    last = period_of(MONTHLY, utcnow().date()).previous()
+    before = last.previous()
+    with replaying(_morning(before.start)):  # the city set itself up before the month before last
+        for department in city.departments:
+            accounts.create_department(db, INSTALLER, department.code, department.name_zh, department.name_en)
+        progress("departments", len(city.departments))
+        _org_units(db, city)
+        progress("org_units", len(city.org_units))
+        _catalogue(db, city)
+        progress("elements", len(city.elements))
+        _people(db, city)
+        progress("accounts", len(city.people))
+        published = _specs(db)
+        progress("specs", published)
+    with replaying(_morning(before.end + timedelta(days=3))):
+        filled = _month_before(db, city, before)
     progress("values", filled)
-    submitted, missing = _this_month(db, city)
+    villages = [u for u in city.org_units if u.level == 4]
+    submitted, missing = fill_month(db, villages, last, before)  # each village at its own moment
     progress("submitted", submitted)
     return DemoSummary(
         org_units_by_level=orgunits.count_by_level(db), departments=len(city.departments),
-        elements=len(city.elements), accounts=len(city.people), specs=published, values=filled, submitted=submitted, missing=missing,
+        elements=len(city.elements), accounts=len(city.people), specs=published, values=filled,
+        submitted=submitted, missing=missing,
         sign_in_examples=list(city.sign_in_examples()),
     )

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy.orm import Session
 
 from fillonce.accounts import service as accounts
+from fillonce.core.db import replaying
 from fillonce.core.errors import ValidationError
 from fillonce.entry import service as entry
 from fillonce.entry.checks import failures
@@ -69,29 +71,44 @@ def _values(form, profile: Profile, rng: random.Random) -> dict[tuple[str, str],
     return values
 
 
+def _moments(villages: list, period: Period, rng: random.Random) -> list[tuple[datetime, object]]:
+    """When each village works on its form: in the days after the period ends, a few after the deadline."""
+    times = []
+    for village in villages:
+        days = rng.choice([1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 7])
+        moment = datetime(period.end.year, period.end.month, period.end.day, rng.randint(8, 17),
+                          rng.randint(0, 59), tzinfo=timezone.utc) + timedelta(days=days)
+        times.append((moment, village))
+    return sorted(times, key=lambda pair: pair[0])
+
+
 def fill_month(db: Session, villages: list, period: Period, previous: Period) -> tuple[int, int]:
-    """Each village's reporter fills this period's form; returns (submitted, left missing)."""
+    """Each village's reporter fills this period's form at its own moment; returns (submitted, missing)."""
     rng = random.Random(int(period.id))
     submitted = missing = 0
-    for village in villages:
-        reporter = accounts.actor_of(accounts.get_account(db, f"r{village.code}"))
-        unit = orgunits.get(db, village.code)
-        form = forms.one_form(db, unit, period)
-        last = {code: value for (element, option), value in entry.values_of(db, unit.id, previous.id).items()
-                for code in [_code(form, element)] if code and option == ""}
-        values = _values(form, _profile(rng, last), rng)
-        entry.save_values(db, reporter, village.code, period.id, values)
-        if rng.random() < MISSING_SHARE:
-            missing += 1
-            continue
-        warnings = [f.key for f in failures(form.specs, entry.values_of(db, unit.id, period.id))
-                    if not f.blocking]
-        try:
-            entry.submit_form(db, reporter, village.code, period.id, {key: EXPLANATION for key in warnings})
-            submitted += 1
-        except ValidationError:
-            missing += 1
+    for moment, village in _moments(villages, period, rng):
+        with replaying(moment):
+            done = _fill_one(db, village, period, previous, rng)
+        submitted, missing = submitted + done, missing + (not done)
     return submitted, missing
+
+
+def _fill_one(db: Session, village, period: Period, previous: Period, rng: random.Random) -> bool:
+    reporter = accounts.actor_of(accounts.get_account(db, f"r{village.code}"))
+    unit = orgunits.get(db, village.code)
+    form = forms.one_form(db, unit, period)
+    last = {code: value for (element, option), value in entry.values_of(db, unit.id, previous.id).items()
+            for code in [_code(form, element)] if code and option == ""}
+    values = _values(form, _profile(rng, last), rng)
+    entry.save_values(db, reporter, village.code, period.id, values)
+    if rng.random() < MISSING_SHARE:
+        return False
+    warnings = [f.key for f in failures(form.specs, entry.values_of(db, unit.id, period.id)) if not f.blocking]
+    try:
+        entry.submit_form(db, reporter, village.code, period.id, {key: EXPLANATION for key in warnings})
+    except ValidationError:
+        return False
+    return True
 
 
 def _code(form, element_id: int) -> str | None:

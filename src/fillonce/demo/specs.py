@@ -57,6 +57,7 @@ def _mzj_dibao() -> SpecDraft:
         valid_until=date(2027, 12, 31),
         purpose="掌握城乡最低生活保障和特困人员救助供养对象的规模和变动，为保障资金测算和动态管理提供依据。",
         deadline_days=5,
+        grace_days=3,
         fields=[
             _el("POP", "户籍人口数", "POP_REGISTERED", "人"),
             _el("HH", "户籍户数", "HH_REGISTERED", "户"),

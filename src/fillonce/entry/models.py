@@ -1,8 +1,17 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fillonce.core.db import Base, UTCDateTime
@@ -49,7 +58,26 @@ class Submission(Base):
     # hash; the reporter's receipt carries the nonce and the values, so only they can show what it covers.
     values_hash: Mapped[str] = mapped_column(String(64))
     nonce: Mapped[str] = mapped_column(String(64))
+    late: Mapped[bool] = mapped_column(Boolean, default=False)  # after the deadline (within grace or reopened)
 
     def ledger_content(self) -> dict:
         return {"org_unit_id": self.org_unit_id, "period": self.period, "submitted_by": self.submitted_by,
-                "explanations": self.explanations, "values_hash": self.values_hash}
+                "explanations": self.explanations, "values_hash": self.values_hash, "late": self.late}
+
+
+class Reopening(Base):
+    """A closed period opened again for one unit by a department that asks its form, until a date."""
+
+    __tablename__ = "reopening"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), index=True)
+    period: Mapped[str] = mapped_column(String(12))
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    until: Mapped[date] = mapped_column(Date)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    def ledger_content(self) -> dict:
+        return {"org_unit_id": self.org_unit_id, "period": self.period, "department_id": self.department_id,
+                "reason": self.reason, "until": self.until.isoformat()}

@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import func, select
@@ -16,11 +16,11 @@ from fillonce.accounts.models import Account
 from fillonce.accounts.permissions import Actor, authorize
 from fillonce.catalog.models import DataElement
 from fillonce.core.db import utcnow
-from fillonce.core.errors import PermissionDenied, ValidationError
+from fillonce.core.errors import Conflict, PermissionDenied, ValidationError
 from fillonce.core.i18n import Text
 from fillonce.core.writepath import write_service
-from fillonce.entry import checks
-from fillonce.entry.models import DataValue, Submission
+from fillonce.entry import checks, deadlines
+from fillonce.entry.models import DataValue, Reopening, Submission
 from fillonce.forms import service as forms
 from fillonce.ledger import log
 from fillonce.ledger import service as ledger
@@ -79,6 +79,17 @@ def _check(element: DataElement, raw: object, where: str) -> str:
     return value
 
 
+def _require_open(db: Session, unit: OrgUnit, period) -> deadlines.Window:
+    specs = forms.one_form(db, unit, period).specs
+    limits = deadlines.window(specs, period)
+    if not deadlines.open_for_changes(db, unit.id, specs, period, utcnow().date()):
+        raise Conflict(Text(f"{unit.name_zh} {period.id} 已过报送期限（{limits.due} 截止，宽限至 {limits.closes}），"
+                            "须由报表所属部门重新开放后才能修改",
+                            f"{unit.name_zh} {period.id} closed on {limits.closes} (due {limits.due}); "
+                            "a department that asks this form must reopen it first"))
+    return limits
+
+
 def values_of(db: Session, unit_id: int, period_id: str) -> dict[tuple[int, str], str]:
     rows = db.execute(select(DataValue.element_id, DataValue.category_option, DataValue.value)
                       .where(DataValue.org_unit_id == unit_id, DataValue.period == period_id))
@@ -99,6 +110,7 @@ def save_values(db: Session, actor: Actor, unit_code: str, period_id: str,
     authorize(actor, "entry.edit", unit)
     period = parse_period(period_id)
     after_submission = submission_of(db, unit.id, period.id) is not None
+    _require_open(db, unit, period)
     codes = {code for code, _ in values}
     elements = {e.code: e for e in db.scalars(select(DataElement).where(DataElement.code.in_(codes)))}
     existing = {(v.element_id, v.category_option): v for v in db.scalars(
@@ -170,6 +182,7 @@ def submit_form(db: Session, actor: Actor, unit_code: str, period_id: str,
     where = f"{unit.name_zh} {period.id}"
     if not form.specs:
         raise ValidationError(Text(f"{where}：本期没有需要填报的报表", f"{where}: nothing is asked for this period"))
+    limits = _require_open(db, unit, period)
     values = values_of(db, unit.id, period.id)
     explanations = {k: v.strip() for k, v in (explanations or {}).items() if v and v.strip()}
     problems: list[object] = _completeness(form, values)
@@ -189,6 +202,7 @@ def submit_form(db: Session, actor: Actor, unit_code: str, period_id: str,
     submission.submitted_at, submission.submitted_by = utcnow(), actor.account_id
     submission.explanations = {f.key: explanations[f.key] for f in findings if not f.blocking}
     submission.values_hash, submission.nonce = digest, nonce
+    submission.late = limits.late_on(submission.submitted_at.date())
     db.add(submission)
     log.record(db, actor, "form.submit", submission, reason="；".join(submission.explanations.values()) or None,
                details={"values_hash": digest, "values": len(values), "specs": len(form.specs)})
@@ -244,3 +258,25 @@ def missing(db: Session, actor: Actor, period_id: str, under: str | None = None)
                                                     Account.role == "reporter", Account.active)):
         people.setdefault(account.org_unit_id, []).append(account)
     return [Missing(f.unit, people.get(f.unit.id, []), f.burden.asked_fields, filled.get(f.unit.id, 0)) for f in owing]
+
+
+@write_service
+def reopen(db: Session, actor: Actor, unit_code: str, period_id: str, reason: str, days: int = 7) -> Reopening:
+    """A department whose spec is in the form opens a closed period again for one unit, with a reason."""
+    unit = orgunits.get(db, unit_code)
+    period = parse_period(period_id)
+    specs = forms.one_form(db, unit, period).specs
+    authorize(actor, "entry.reopen", {s.department_id for s in specs})
+    if not reason.strip():
+        raise ValidationError(Text("重新开放须说明原因", "reopening needs a reason"))
+    if not 1 <= days <= 31:
+        raise ValidationError(Text("重新开放的天数应在 1 到 31 之间", "reopen for 1 to 31 days"))
+    if not deadlines.window(specs, period).closed_on(utcnow().date()):
+        raise Conflict(Text(f"{unit.name_zh} {period.id} 尚未截止，无需重新开放",
+                            f"{unit.name_zh} {period.id} is still open"))
+    department_id = actor.department_id or specs[0].department_id
+    reopening = Reopening(org_unit_id=unit.id, period=period.id, department_id=department_id, reason=reason.strip(),
+                          until=utcnow().date() + timedelta(days=days), at=utcnow())
+    db.add(reopening)
+    log.record(db, actor, "period.reopen", reopening, reason=reason.strip())
+    return reopening

@@ -1,15 +1,16 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from fillonce.accounts.permissions import authorize, can
+from fillonce.core.db import utcnow
 from fillonce.core.errors import ValidationError
 from fillonce.core.tables import XLSX_MEDIA_TYPE
+from fillonce.entry import deadlines
 from fillonce.entry import service as entry
 from fillonce.entry.checks import failures
 from fillonce.forms import service as forms
@@ -27,7 +28,7 @@ EXPLAIN_FIELD = "explain|"  # "explain|表号#rule position"
 def choose(request: Request, unit: str = "", period: str = "", who: Visitor = Depends(signed_in)):
     """Straight to the user's own unit and the current month, or to what they asked for."""
     unit = unit or (who.actor.org_unit_code or "")
-    period = period or period_of(MONTHLY, date.today()).id
+    period = period or period_of(MONTHLY, utcnow().date()).id
     if unit:
         return RedirectResponse(f"/forms/{unit}/{period}", status_code=303)
     return render(request, who, "forms/choose.html", period=period)
@@ -47,8 +48,13 @@ def _page(request: Request, who: Visitor, db: Session, form, problems=(), typed=
         shown.update(typed)
     submission = entry.submission_of(db, form.unit.id, form.period.id)
     warnings = [f for f in failures(form.specs, values) if not f.blocking]
+    limits = deadlines.window(form.specs, form.period)
+    is_open = deadlines.open_for_changes(db, form.unit.id, form.specs, form.period, utcnow().date())
+    departments = {s.department_id for s in form.specs}
     return render(request, who, "forms/one_form.html", status_code=status_code, form=form, shown=shown,
-                  ancestors=orgunits.ancestors(db, form.unit), editable=can(who.actor, "entry.edit", form.unit),
+                  limits=limits, is_open=is_open, may_reopen=not is_open and can(who.actor, "entry.reopen", departments),
+                  ancestors=orgunits.ancestors(db, form.unit),
+                  editable=is_open and can(who.actor, "entry.edit", form.unit),
                   submission=submission, warnings=warnings, problems=list(problems),
                   saved_values=len(values))
 
@@ -57,7 +63,7 @@ def _page(request: Request, who: Visitor, db: Session, form, problems=(), typed=
 def missing_page(request: Request, period: str = "", under: str = "", db: Session = Depends(get_db),
                  who: Visitor = Depends(signed_in)):
     """What is missing for a period, with whom to contact; in the order of the org tree, never ranked."""
-    period = period or period_of(MONTHLY, date.today()).previous().id
+    period = period or period_of(MONTHLY, utcnow().date()).previous().id
     rows = entry.missing(db, who.actor, period, under or None)
     return render(request, who, "forms/missing.html", rows=rows, period=parse_period(period), under=under)
 
@@ -86,6 +92,18 @@ async def form_post(unit_code: str, period_id: str, request: Request, db: Sessio
         problems = [p.in_(who.language) if hasattr(p, "in_") else str(p) for p in exc.problems]
         return _page(request, who, db, _load(db, who, unit_code, period_id), problems, typed, 422)
     return RedirectResponse(f"/forms/{unit_code}/{period_id}?saved=1", status_code=303)
+
+
+@router.post("/forms/{unit_code}/{period_id}/reopen", dependencies=[Depends(check_csrf)])
+async def form_reopen(unit_code: str, period_id: str, request: Request, db: Session = Depends(get_db),
+                      who: Visitor = Depends(signed_in)):
+    posted = await request.form()
+    try:
+        days = int(str(posted.get("days") or 7))
+    except ValueError:
+        days = 0  # refused by the service with a clear message
+    entry.reopen(db, who.actor, unit_code, period_id, str(posted.get("reason", "")), days)
+    return RedirectResponse(f"/forms/{unit_code}/{period_id}", status_code=303)
 
 
 @router.get("/forms/{unit_code}/{period_id}/receipt.json")

@@ -19,7 +19,11 @@ from fillonce.ledger import keys, log, merkle, note
 from fillonce.ledger.checkpoint import Checkpoint as CheckpointBody
 from fillonce.ledger.checkpoint import sign_checkpoint
 from fillonce.ledger.models import Checkpoint, Cosignature, LedgerEntry
-from fillonce.ledger.witness import WitnessClientError, WitnessConflictError, submit_to_witness
+from fillonce.ledger.witness import (
+    WitnessClientError,
+    WitnessConflictError,
+    submit_to_witness,
+)
 
 logger = logging.getLogger(__name__)
 

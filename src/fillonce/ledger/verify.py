@@ -16,11 +16,15 @@ from sqlalchemy.orm import Session
 from fillonce.accounts.models import Account, Department
 from fillonce.catalog.models import Category, DataElement
 from fillonce.core.config import Settings
+from fillonce.entry.models import DataValue
 from fillonce.ledger import keys, log, merkle, note
 from fillonce.ledger.checkpoint import open_checkpoint
-from fillonce.ledger.cosignature import CosignatureError, parse_cosigner_verifier_key, verify_cosignatures
+from fillonce.ledger.cosignature import (
+    CosignatureError,
+    parse_cosigner_verifier_key,
+    verify_cosignatures,
+)
 from fillonce.ledger.models import Checkpoint, Cosignature, LedgerEntry, LedgerNode
-from fillonce.entry.models import DataValue
 from fillonce.orgunits.models import OrgUnit
 from fillonce.specs.models import Spec
 

@@ -25,7 +25,13 @@ from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 
-from fillonce.ledger.checkpoint import Checkpoint, CheckpointError, check_origin, parse_checkpoint, parse_size
+from fillonce.ledger.checkpoint import (
+    Checkpoint,
+    CheckpointError,
+    check_origin,
+    parse_checkpoint,
+    parse_size,
+)
 from fillonce.ledger.cosignature import Cosigner, cosign, parse_cosigner_key
 from fillonce.ledger.merkle import EMPTY_ROOT, HASH_SIZE, verify_consistency
 from fillonce.ledger.note import (

@@ -17,7 +17,6 @@ from fillonce.reports import render
 from fillonce.reports import service as reports
 from fillonce.reports.service import Report
 
-
 FORMATS = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
            "csv": "text/csv; charset=utf-8", "json": "application/json"}
 

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import date
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -8,6 +7,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from fillonce.accounts.permissions import can
+from fillonce.core.db import utcnow
 from fillonce.orgunits.models import LEVEL_NAMES
 from fillonce.periods.ids import period_of
 from fillonce.reports import downloads
@@ -21,7 +21,7 @@ api = APIRouter(prefix="/api/v1/reports", tags=["reports"])
 
 def _default_period(spec) -> str:
     """The last finished period of the spec's type: the one whose report is due."""
-    return period_of(spec.period_type, date.today()).previous().id
+    return period_of(spec.period_type, utcnow().date()).previous().id
 
 
 def _file(download: downloads.Download) -> Response:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from fillonce.audit.matching import Candidate, CandidateIndex, best_matches
 from fillonce.catalog.models import DataElement, ElementAlias
+from fillonce.core.db import utcnow
 from fillonce.orgunits.models import OrgUnit
 from fillonce.periods.ids import is_finer_or_equal, periods_per_year
 from fillonce.specs.models import Spec
@@ -34,7 +35,7 @@ def catalogue_index(db: Session) -> CandidateIndex:
 
 def target_unit_ids(db: Session, spec: Spec, on: date | None = None) -> set[int]:
     """The org units that report on this spec: a level, or a list of codes, open on `on`."""
-    on = on or date.today()
+    on = on or utcnow().date()
     query = select(OrgUnit.id).where(OrgUnit.opened_on <= on, (OrgUnit.closed_on.is_(None)) | (OrgUnit.closed_on > on))
     if spec.target_units:
         query = query.where(OrgUnit.code.in_(spec.target_units))

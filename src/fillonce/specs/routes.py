@@ -18,16 +18,42 @@ from starlette.datastructures import FormData
 from fillonce.accounts import service as accounts
 from fillonce.accounts.permissions import can
 from fillonce.catalog import service as catalog
-from fillonce.core.errors import Conflict, FillonceError, PermissionDenied, ValidationError
+from fillonce.core.errors import (
+    Conflict,
+    FillonceError,
+    PermissionDenied,
+    ValidationError,
+)
 from fillonce.core.i18n import Text
 from fillonce.orgunits.models import LEVEL_NAMES
 from fillonce.periods.ids import PERIOD_TYPES
 from fillonce.specs import gate, importers
 from fillonce.specs import service as specs
-from fillonce.specs.draft import FIELD_KINDS, SEVERITIES, FieldDraft, RuleDraft, SpecDraft
+from fillonce.specs.draft import (
+    FIELD_KINDS,
+    SEVERITIES,
+    FieldDraft,
+    RuleDraft,
+    SpecDraft,
+)
 from fillonce.specs.models import STATUS_LABELS, STATUSES, Spec
-from fillonce.specs.schemas import NoteIn, ReasonIn, ResolveIn, SpecIn, SpecOut, SpecSummary
-from fillonce.web.deps import Visitor, check_csrf, get_db, render, require, signed_in, status_of
+from fillonce.specs.schemas import (
+    NoteIn,
+    ReasonIn,
+    ResolveIn,
+    SpecIn,
+    SpecOut,
+    SpecSummary,
+)
+from fillonce.web.deps import (
+    Visitor,
+    check_csrf,
+    get_db,
+    render,
+    require,
+    signed_in,
+    status_of,
+)
 
 router = APIRouter()
 api = APIRouter(prefix="/api/v1/specs", tags=["specs"])

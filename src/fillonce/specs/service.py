@@ -21,7 +21,13 @@ from fillonce.ledger import log
 from fillonce.orgunits.models import OrgUnit
 from fillonce.periods.ids import PERIOD_TYPES
 from fillonce.specs import formulas, gate
-from fillonce.specs.draft import FIELD_KINDS, SEVERITIES, FieldDraft, RuleDraft, SpecDraft
+from fillonce.specs.draft import (
+    FIELD_KINDS,
+    SEVERITIES,
+    FieldDraft,
+    RuleDraft,
+    SpecDraft,
+)
 from fillonce.specs.models import STATUS_LABELS, Spec, SpecField, SpecRule
 
 KEY_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")

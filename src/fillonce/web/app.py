@@ -19,15 +19,15 @@ from fillonce.catalog.routes import api as catalog_api
 from fillonce.catalog.routes import router as catalog_pages
 from fillonce.core.errors import FillonceError
 from fillonce.core.runtime import Runtime
-from fillonce.ledger import service as ledger
-from fillonce.specs import gate
 from fillonce.forms.routes import router as forms_pages
+from fillonce.ledger import service as ledger
 from fillonce.ledger.routes import api as ledger_api
 from fillonce.ledger.routes import router as ledger_pages
 from fillonce.orgunits.routes import api as orgunits_api
+from fillonce.orgunits.routes import router as orgunits_pages
 from fillonce.reports.routes import api as reports_api
 from fillonce.reports.routes import router as reports_pages
-from fillonce.orgunits.routes import router as orgunits_pages
+from fillonce.specs import gate
 from fillonce.specs.routes import api as specs_api
 from fillonce.specs.routes import router as specs_pages
 from fillonce.web.deps import NotSignedIn, render, status_of, visitor

@@ -17,7 +17,13 @@ from sqlalchemy.orm import Session
 from fillonce.accounts import service as accounts
 from fillonce.accounts.models import Account
 from fillonce.accounts.permissions import ROLE_LABELS, Actor, can
-from fillonce.core.errors import Conflict, FillonceError, NotFound, PermissionDenied, ValidationError
+from fillonce.core.errors import (
+    Conflict,
+    FillonceError,
+    NotFound,
+    PermissionDenied,
+    ValidationError,
+)
 from fillonce.core.i18n import Text
 from fillonce.web.i18n import pick_language, translations
 

@@ -2,11 +2,10 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 17:34:35.328917
+Create Date: 2026-11-26 17:48:24.259272
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0001'
 down_revision = None
@@ -151,6 +150,21 @@ def upgrade() -> None:
     with op.batch_alter_table('ledger_cosignature', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_ledger_cosignature_checkpoint_id'), ['checkpoint_id'], unique=False)
 
+    op.create_table('reopening',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('org_unit_id', sa.Integer(), nullable=False),
+    sa.Column('period', sa.String(length=12), nullable=False),
+    sa.Column('department_id', sa.Integer(), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('until', sa.Date(), nullable=False),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['department_id'], ['department.id'], name=op.f('fk_reopening_department_id_department')),
+    sa.ForeignKeyConstraint(['org_unit_id'], ['org_unit.id'], name=op.f('fk_reopening_org_unit_id_org_unit')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_reopening'))
+    )
+    with op.batch_alter_table('reopening', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_reopening_org_unit_id'), ['org_unit_id'], unique=False)
+
     op.create_table('spec',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('form_number', sa.String(length=60), nullable=False),
@@ -262,6 +276,7 @@ def upgrade() -> None:
     sa.Column('explanations', sa.JSON(), nullable=False),
     sa.Column('values_hash', sa.String(length=64), nullable=False),
     sa.Column('nonce', sa.String(length=64), nullable=False),
+    sa.Column('late', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['org_unit_id'], ['org_unit.id'], name=op.f('fk_submission_org_unit_id_org_unit')),
     sa.ForeignKeyConstraint(['submitted_by'], ['account.id'], name=op.f('fk_submission_submitted_by_account')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_submission')),
@@ -317,6 +332,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_spec_department_id'))
 
     op.drop_table('spec')
+    with op.batch_alter_table('reopening', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_reopening_org_unit_id'))
+
+    op.drop_table('reopening')
     with op.batch_alter_table('ledger_cosignature', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_ledger_cosignature_checkpoint_id'))
 
