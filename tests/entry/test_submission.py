@@ -112,3 +112,14 @@ def csrf_for(client):
     import re
 
     return re.search(r'name="csrf_token" value="([^"]+)"', client.get("/").text).group(1)
+
+
+def test_two_people_saving_the_same_value_on_the_page(monthly, client, sign_in):
+    alice = sign_in("alice")
+    loaded = client.get("/forms/V1/202611")  # alice opens the form …
+    assert 'name="was|DIBAO_HOUSEHOLDS|" value=""' in loaded.text
+    entry.save_values(monthly.db, monthly.carol, "V1", "202611", {("DIBAO_HOUSEHOLDS", ""): 12})  # … carol saves first
+    refused = client.post("/forms/V1/202611", data={"csrf_token": alice, "action": "save",
+                                                    "v|DIBAO_HOUSEHOLDS|": "15", "was|DIBAO_HOUSEHOLDS|": ""})
+    assert refused.status_code == 409 and "「低保户数」现为 12" in refused.text
+    assert 'name="was|DIBAO_HOUSEHOLDS|" value="12"' in refused.text and 'value="15"' in refused.text

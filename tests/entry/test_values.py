@@ -69,3 +69,18 @@ def test_only_the_units_reporter_and_its_officials_write_its_values(typed, who, 
 
 def test_a_street_official_may_write_for_a_village_below(typed):
     assert entry.save_values(typed.db, typed.carol, "V2", "202611", {("DIBAO_PERSONS", ""): 1}) == 1
+
+
+def test_a_second_editor_is_refused_and_shown_the_first_ones_value(typed):
+    seen = {("DIBAO_HOUSEHOLDS", ""): ""}  # both opened the form while it was empty
+    entry.save_values(typed.db, typed.alice, "V1", "202611", {("DIBAO_HOUSEHOLDS", ""): 12}, expected=seen)
+    size = log.current_size(typed.db)
+    with pytest.raises(entry.StaleEdit, match="「低保户数」现为 12") as caught:
+        entry.save_values(typed.db, typed.carol, "V1", "202611", {("DIBAO_HOUSEHOLDS", ""): 15}, expected=seen)
+    assert caught.value.current == {("DIBAO_HOUSEHOLDS", ""): "12"} and log.current_size(typed.db) == size
+    # Having seen 12, the second editor may deliberately replace it; the ledger keeps both.
+    entry.save_values(typed.db, typed.carol, "V1", "202611", {("DIBAO_HOUSEHOLDS", ""): 15},
+                      expected={("DIBAO_HOUSEHOLDS", ""): "12"})
+    end = log.current_size(typed.db)
+    last = [json.loads(b) for b in typed.db.scalars(select(LedgerEntry.body).where(LedgerEntry.idx >= end - 1))]
+    assert last[0]["action"] == "value.update" and last[0]["who"]["account"] == "carol"

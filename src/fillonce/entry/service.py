@@ -90,6 +90,31 @@ def _require_open(db: Session, unit: OrgUnit, period) -> deadlines.Window:
     return limits
 
 
+class StaleEdit(Conflict):
+    """Someone else saved these values after the editor loaded them."""
+
+    def __init__(self, message: Text, current: dict[tuple[str, str], str]):
+        super().__init__(message)
+        self.current = current
+
+
+def _refuse_stale(unit: OrgUnit, period, changes, existing, expected: Mapping[tuple[str, str], str]) -> None:
+    stale = {}
+    for element, option, value in changes:
+        if (element.code, option) not in expected:
+            continue  # the editor did not see this value: nothing to compare
+        row = existing.get((element.id, option))
+        now = row.value if row is not None else ""
+        seen = expected[(element.code, option)]
+        if now != seen and now != (value or ""):
+            stale[(element.code, option)] = (element.name_zh, now)
+    if stale:
+        listed = "；".join(f"「{name}」现为 {now or '空'}" for name, now in stale.values())
+        raise StaleEdit(Text(f"{unit.name_zh} {period.id}：以下数据在您打开表格后已被他人修改，未保存您的修改：{listed}",
+                             f"{unit.name_zh} {period.id}: someone else changed these values after you opened the form; "
+                             f"nothing was saved: {listed}"), {key: now for key, (_, now) in stale.items()})
+
+
 def values_of(db: Session, unit_id: int, period_id: str) -> dict[tuple[int, str], str]:
     rows = db.execute(select(DataValue.element_id, DataValue.category_option, DataValue.value)
                       .where(DataValue.org_unit_id == unit_id, DataValue.period == period_id))
@@ -102,10 +127,13 @@ def submission_of(db: Session, unit_id: int, period_id: str) -> Submission | Non
 
 @write_service
 def save_values(db: Session, actor: Actor, unit_code: str, period_id: str,
-                values: Mapping[tuple[str, str], object], reason: str | None = None) -> int:
+                values: Mapping[tuple[str, str], object], reason: str | None = None,
+                expected: Mapping[tuple[str, str], str] | None = None) -> int:
     """Set (element code, option) → value for one unit and period; an empty value deletes it.
 
-    Returns how many values changed. All or nothing: any bad value refuses the whole save."""
+    Returns how many values changed. All or nothing: any bad value refuses the whole save. With
+    `expected` (the values as the editor saw them), a value someone else changed meanwhile refuses the
+    save and names the value now stored: nobody overwrites another's work without seeing it."""
     unit = orgunits.get(db, unit_code)
     authorize(actor, "entry.edit", unit)
     period = parse_period(period_id)
@@ -130,6 +158,8 @@ def save_values(db: Session, actor: Actor, unit_code: str, period_id: str,
         changes.append((element, option, value))
     if problems:
         raise ValidationError(problems)
+    if expected is not None:
+        _refuse_stale(unit, period, changes, existing, expected)
     if after_submission and any(existing.get((e.id, o)) is None or existing[(e.id, o)].value != v
                                 for e, o, v in changes) and not (reason or "").strip():
         raise ValidationError(Text(f"{unit.name_zh} {period.id} 已提交，修改或删除数据须说明原因",

@@ -21,6 +21,7 @@ from fillonce.web.deps import Visitor, check_csrf, get_db, render, signed_in
 
 router = APIRouter()
 VALUE_FIELD = "v|"  # form fields "v|ELEMENT_CODE|OPTION"
+SEEN_FIELD = "was|"  # the value each field had when the form was loaded, to catch a concurrent edit
 EXPLAIN_FIELD = "explain|"  # "explain|表号#rule position"
 
 
@@ -42,6 +43,8 @@ def _load(db: Session, who: Visitor, unit_code: str, period_id: str):
 
 def _page(request: Request, who: Visitor, db: Session, form, problems=(), typed=None, status_code=200):
     values = entry.values_of(db, form.unit.id, form.period.id)
+    stored = {(item.element.code, code): values.get((item.element.id, code), "")
+              for items in form.topics.values() for item in items for code, _, _ in item.options}
     shown = {(item.element.code, code): values.get((item.element.id, code), item.prefill.get(code, ""))
              for items in form.topics.values() for item in items for code, _, _ in item.options}
     if typed:
@@ -52,7 +55,7 @@ def _page(request: Request, who: Visitor, db: Session, form, problems=(), typed=
     is_open = deadlines.open_for_changes(db, form.unit.id, form.specs, form.period, utcnow().date())
     departments = {s.department_id for s in form.specs}
     return render(request, who, "forms/one_form.html", status_code=status_code, form=form, shown=shown,
-                  limits=limits, is_open=is_open, may_reopen=not is_open and can(who.actor, "entry.reopen", departments),
+                  stored=stored, limits=limits, is_open=is_open, may_reopen=not is_open and can(who.actor, "entry.reopen", departments),
                   ancestors=orgunits.ancestors(db, form.unit),
                   editable=is_open and can(who.actor, "entry.edit", form.unit),
                   submission=submission, warnings=warnings, problems=list(problems),
@@ -83,14 +86,20 @@ async def form_post(unit_code: str, period_id: str, request: Request, db: Sessio
              for name, value in posted.items() if name.startswith(VALUE_FIELD)}
     explanations = {name[len(EXPLAIN_FIELD):]: str(value) for name, value in posted.items()
                     if name.startswith(EXPLAIN_FIELD)}
+    seen = {tuple(name[len(SEEN_FIELD):].split("|", 1)): str(value)
+            for name, value in posted.items() if name.startswith(SEEN_FIELD)}
     try:
-        entry.save_values(db, who.actor, unit_code, period_id, typed, reason=str(posted.get("reason", "")) or None)
+        entry.save_values(db, who.actor, unit_code, period_id, typed, reason=str(posted.get("reason", "")) or None,
+                          expected=seen)
         if posted.get("action") == "submit":
             entry.submit_form(db, who.actor, unit_code, period_id, explanations)
             return RedirectResponse(f"/forms/{unit_code}/{period_id}?submitted=1", status_code=303)
     except ValidationError as exc:
         problems = [p.in_(who.language) if hasattr(p, "in_") else str(p) for p in exc.problems]
         return _page(request, who, db, _load(db, who, unit_code, period_id), problems, typed, 422)
+    except entry.StaleEdit as exc:
+        # Show what the other person saved; the editor's own entries stay typed for a deliberate second save.
+        return _page(request, who, db, _load(db, who, unit_code, period_id), [exc.in_(who.language)], typed, 409)
     return RedirectResponse(f"/forms/{unit_code}/{period_id}?saved=1", status_code=303)
 
 
