@@ -123,3 +123,22 @@ def test_two_people_saving_the_same_value_on_the_page(monthly, client, sign_in):
                                                     "v|DIBAO_HOUSEHOLDS|": "15", "was|DIBAO_HOUSEHOLDS|": ""})
     assert refused.status_code == 409 and "「低保户数」现为 12" in refused.text
     assert 'name="was|DIBAO_HOUSEHOLDS|" value="12"' in refused.text and 'value="15"' in refused.text
+
+
+def test_data_value_sets_in_and_out_through_the_api(monthly, client, sign_in):
+    token = sign_in("alice")
+    body = {"orgUnit": "V1", "period": "202611", "complete": True,
+            "dataValues": [{"dataElement": code, "categoryOption": option, "value": str(value)}
+                           for (code, option), value in GOOD.items()]}
+    assert client.post("/api/v1/dataValueSets", json=body).status_code == 403  # no CSRF header
+    bad = client.post("/api/v1/dataValueSets", headers={"X-CSRF-Token": token},
+                      json={**body, "dataValues": [{"dataElement": "DIBAO_HOUSEHOLDS", "value": "十"}]})
+    assert bad.status_code == 422 and "低保户数" in bad.json()["error"]
+    done = client.post("/api/v1/dataValueSets", headers={"X-CSRF-Token": token}, json=body)
+    assert done.status_code == 200 and done.json()["changed"] == 4
+    assert done.json()["receipt"]["receipt"] == "fillonce submission receipt v1"
+    out = client.get("/api/v1/dataValueSets?orgUnit=V1&period=202611").json()
+    assert out["complete"] and {(v["dataElement"], v["categoryOption"]) for v in out["dataValues"]} == set(GOOD)
+    client.cookies.clear()
+    sign_in("bob")
+    assert client.get("/api/v1/dataValueSets?orgUnit=V1&period=202611").status_code == 403

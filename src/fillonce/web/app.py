@@ -19,6 +19,7 @@ from fillonce.catalog.routes import api as catalog_api
 from fillonce.catalog.routes import router as catalog_pages
 from fillonce.core.errors import FillonceError
 from fillonce.core.runtime import Runtime
+from fillonce.entry.routes import api as values_api
 from fillonce.forms.routes import router as forms_pages
 from fillonce.ledger import service as ledger
 from fillonce.ledger.routes import api as ledger_api
@@ -121,6 +122,6 @@ def create_app(runtime: Runtime) -> FastAPI:
              reports_pages)
     for router in pages:
         app.include_router(router, include_in_schema=False)  # HTML pages are not part of the JSON API
-    for router in (orgunits_api, catalog_api, specs_api, reports_api, ledger_api):
+    for router in (orgunits_api, catalog_api, specs_api, values_api, reports_api, ledger_api):
         app.include_router(router)
     return app

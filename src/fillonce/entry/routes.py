@@ -1,0 +1,58 @@
+"""Data value sets as JSON (the shape follows DHIS2's dataValueSets): for systems that report for a unit."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fillonce.accounts.permissions import authorize
+from fillonce.catalog.models import DataElement
+from fillonce.entry import service as entry
+from fillonce.orgunits import service as orgunits
+from fillonce.periods.ids import parse_period
+from fillonce.web.deps import Visitor, check_csrf, get_db, signed_in
+
+api = APIRouter(prefix="/api/v1/dataValueSets", tags=["data values"])
+
+
+class DataValue(BaseModel):
+    dataElement: str = Field(description="数据元代码 / catalogue element code")
+    categoryOption: str = Field("", description="分组选项代码，合计为空 / disaggregation option, empty for the total")
+    value: str | None = Field(None, description="空或 null 表示删除 / empty or null deletes the value")
+
+
+class DataValueSet(BaseModel):
+    orgUnit: str
+    period: str
+    dataValues: list[DataValue] = Field(default_factory=list)
+    complete: bool = Field(False, description="同时提交本期表格 / also submit the period's form")
+    explanations: dict[str, str] = Field(default_factory=dict, description="上报说明，按审核公式 / per warning rule")
+    reason: str | None = Field(None, description="提交后修改须说明原因 / needed to change submitted values")
+
+
+@api.get("", response_model=DataValueSet)
+def get_values(orgUnit: str, period: str, db: Session = Depends(get_db), who: Visitor = Depends(signed_in)):
+    """A unit's values for a period."""
+    unit = orgunits.get(db, orgUnit)
+    authorize(who.actor, "form.view", unit)
+    period_id = parse_period(period).id
+    values = entry.values_of(db, unit.id, period_id)
+    codes = dict(db.execute(select(DataElement.id, DataElement.code).where(DataElement.id.in_({k[0] for k in values}))).all())
+    submission = entry.submission_of(db, unit.id, period_id)
+    return DataValueSet(orgUnit=unit.code, period=period_id, complete=submission is not None,
+                        dataValues=[DataValue(dataElement=codes[e], categoryOption=o, value=v)
+                                    for (e, o), v in sorted(values.items())])
+
+
+@api.post("", dependencies=[Depends(check_csrf)])
+def post_values(body: DataValueSet, request: Request, db: Session = Depends(get_db), who: Visitor = Depends(signed_in)):
+    """Save values all or nothing; with `complete`, submit the form too and return the receipt."""
+    changed = entry.save_values(db, who.actor, body.orgUnit, body.period,
+                                {(v.dataElement, v.categoryOption): v.value for v in body.dataValues}, body.reason)
+    result: dict = {"status": "OK", "changed": changed}
+    if body.complete:
+        submission = entry.submit_form(db, who.actor, body.orgUnit, body.period, body.explanations)
+        result["receipt"] = entry.receipt(db, request.app.state.runtime.settings, submission)
+    return result
