@@ -10,7 +10,7 @@ from fillonce.accounts.permissions import can
 from fillonce.core.db import replaying
 from fillonce.entry import service as entry
 from fillonce.forms import service as forms
-from fillonce.forms.workbook import one_form_xlsx
+from fillonce.forms.workbook import forms_xlsx
 from fillonce.orgunits import service as orgunits
 from fillonce.periods.ids import parse_period
 from fillonce.specs import service as specs
@@ -70,7 +70,8 @@ def test_who_may_see_a_units_form(published):
 
 def test_the_one_form_downloads_as_a_workbook(published):
     form = forms.one_form(published.db, orgunits.get(published.db, "V1"), parse_period("202611"))
-    sheet = load_workbook(io.BytesIO(one_form_xlsx(form))).active
-    rows = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
-    assert "杨柳社区" in rows[0][0] and rows[3][:3] == ["主题", "代码", "项目"]
-    assert any(r[1] == "POP_REGISTERED" and "民政局" in r[7] for r in rows[4:])
+    workbook = load_workbook(io.BytesIO(forms_xlsx([form], {})))
+    rows = [list(row) for row in workbook["V1"].iter_rows(values_only=True)]
+    assert "杨柳社区" in rows[0][0] and rows[3][:4] == ["主题", "代码", "分组代码", "项目"]
+    assert any(r[1] == "POP_REGISTERED" and "民政局" in r[8] for r in rows[4:])
+    assert workbook["_fillonce"].sheet_state == "hidden"

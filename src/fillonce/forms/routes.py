@@ -4,17 +4,20 @@ import json
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fillonce.accounts.permissions import authorize, can
+from fillonce.catalog.models import DataElement
 from fillonce.core.db import utcnow
 from fillonce.core.errors import ValidationError
 from fillonce.core.tables import XLSX_MEDIA_TYPE
 from fillonce.entry import deadlines
 from fillonce.entry import service as entry
+from fillonce.entry import uploads
 from fillonce.entry.checks import failures
 from fillonce.forms import service as forms
-from fillonce.forms.workbook import one_form_xlsx
+from fillonce.forms.workbook import forms_xlsx
 from fillonce.orgunits import service as orgunits
 from fillonce.periods.ids import MONTHLY, parse_period, period_of
 from fillonce.web.deps import Visitor, check_csrf, get_db, render, signed_in
@@ -129,9 +132,39 @@ def form_receipt(unit_code: str, period_id: str, request: Request, db: Session =
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
+def _workbook(db: Session, many: list, name: str) -> Response:
+    codes = dict(db.execute(select(DataElement.id, DataElement.code)).all())
+    values = {f.unit.id: {(codes[e], o): v for (e, o), v in entry.values_of(db, f.unit.id, f.period.id).items()}
+              for f in many}
+    return Response(forms_xlsx(many, values), media_type=XLSX_MEDIA_TYPE,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
 @router.get("/forms/{unit_code}/{period_id}/form.xlsx")
 def form_xlsx(unit_code: str, period_id: str, db: Session = Depends(get_db), who: Visitor = Depends(signed_in)):
+    """The unit's form to fill offline and upload back."""
     form = _load(db, who, unit_code, period_id)
-    name = f"one-form-{form.unit.code}-{form.period.id}.xlsx"
-    return Response(one_form_xlsx(form), media_type=XLSX_MEDIA_TYPE,
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return _workbook(db, [form], f"one-form-{form.unit.code}-{form.period.id}.xlsx")
+
+
+@router.get("/missing/forms.xlsx")
+def missing_xlsx(period: str, under: str = "", db: Session = Depends(get_db), who: Visitor = Depends(signed_in)):
+    """An official's workbook: one sheet for each of their units that still owe the period's form."""
+    owing = [m.unit for m in entry.missing(db, who.actor, period, under or None)]
+    many = [f for f in forms.one_forms(db, owing, parse_period(period)) if can(who.actor, "entry.edit", f.unit)]
+    return _workbook(db, many, f"one-forms-{under or who.actor.org_unit_code or 'all'}-{period}.xlsx")
+
+
+@router.post("/forms/upload", dependencies=[Depends(check_csrf)])
+async def upload_xlsx(request: Request, db: Session = Depends(get_db), who: Visitor = Depends(signed_in)):
+    """A filled workbook back: all of its sheets are saved, or none, with every problem named."""
+    posted = await request.form()
+    upload = posted.get("file")
+    name = getattr(upload, "filename", "") or "upload.xlsx"
+    data = await upload.read(uploads.MAX_BYTES + 1) if upload is not None and hasattr(upload, "read") else b""
+    try:
+        saved = uploads.upload(db, who.actor, data, name, str(posted.get("reason", "")) or None)
+    except ValidationError as exc:
+        problems = [p.in_(who.language) if hasattr(p, "in_") else str(p) for p in exc.problems]
+        return render(request, who, "forms/uploaded.html", status_code=422, saved=[], problems=problems, name=name)
+    return render(request, who, "forms/uploaded.html", saved=saved, problems=[], name=name)
