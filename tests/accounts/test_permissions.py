@@ -48,6 +48,7 @@ MATRIX: dict[str, tuple[str, frozenset[str]]] = {
     "report.view": ("spec published-MZJ", frozenset({"carol", "dave", "erin", "frank", "heidi", "ivan", "judy"})),
     "missing.view": ("nothing", frozenset({"carol", "dave", "heidi", "ivan", "judy"})),
     "entry.reopen": ("departments MZJ", frozenset({"erin", "frank", "judy"})),
+    "entry.review": ("unit V1", frozenset({"carol"})),
     "entry.edit": ("unit V1", frozenset({"alice", "carol"})),
 }
 
@@ -76,6 +77,8 @@ SCOPED: list[tuple[str, str, frozenset[str]]] = [
     ("entry.reopen", "departments WJW,MZJ", frozenset({"erin", "frank", "grace", "judy"})),
     ("report.view", "spec published-WJW", frozenset({"carol", "dave", "grace", "heidi", "ivan", "judy"})),
     ("entry.edit", "unit V3", frozenset({"bob", "dave"})),
+    ("entry.review", "unit V3", frozenset({"dave"})),
+    ("entry.review", "unit S1", frozenset()),
 ]
 
 

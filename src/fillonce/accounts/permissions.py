@@ -121,6 +121,11 @@ def _reopen(actor: Actor, department_ids: Any) -> bool:
     return actor.role == "admin" or (actor.role == "dept_staff" and actor.department_id in (department_ids or ()))
 
 
+def _review(actor: Actor, unit: Any) -> bool:
+    """An official above the unit reviews it; never the unit's own reporter."""
+    return actor.role == "official" and actor.covers(unit) and actor.org_unit_id != unit.id
+
+
 def _follow_up(actor: Actor, obj: Any) -> bool:
     """Who follows up on missing forms: officials (in their subtree), the office, auditors."""
     return actor.role in {"official", "office", "admin", "auditor"}
@@ -169,6 +174,7 @@ POLICY: dict[str, Callable[[Actor, Any], bool]] = {
     "missing.view": _follow_up,
     "entry.edit": _edit_unit_data,
     "entry.reopen": _reopen,
+    "entry.review": _review,
     "ledger.view": _readers_of_ledger,
     "ledger.history": _view_history,
     "ledger.checkpoint": _admin,

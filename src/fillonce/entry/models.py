@@ -59,10 +59,14 @@ class Submission(Base):
     values_hash: Mapped[str] = mapped_column(String(64))
     nonce: Mapped[str] = mapped_column(String(64))
     late: Mapped[bool] = mapped_column(Boolean, default=False)  # after the deadline (within grace or reopened)
+    # final: the data counts; awaiting_review: a spec asks the street to review first; returned: to correct.
+    status: Mapped[str] = mapped_column(String(16), default="final")
+    review_comment: Mapped[str] = mapped_column(Text, default="")
 
     def ledger_content(self) -> dict:
         return {"org_unit_id": self.org_unit_id, "period": self.period, "submitted_by": self.submitted_by,
-                "explanations": self.explanations, "values_hash": self.values_hash, "late": self.late}
+                "explanations": self.explanations, "values_hash": self.values_hash, "late": self.late,
+                "status": self.status, "review_comment": self.review_comment}
 
 
 class Reopening(Base):

@@ -233,6 +233,9 @@ def submit_form(db: Session, actor: Actor, unit_code: str, period_id: str,
     submission.explanations = {f.key: explanations[f.key] for f in findings if not f.blocking}
     submission.values_hash, submission.nonce = digest, nonce
     submission.late = limits.late_on(submission.submitted_at.date())
+    # Only a spec that asks for it adds a review step; otherwise submitted data is final at once.
+    submission.status = "awaiting_review" if any(s.requires_review for s in form.specs) else "final"
+    submission.review_comment = ""
     db.add(submission)
     log.record(db, actor, "form.submit", submission, reason="；".join(submission.explanations.values()) or None,
                details={"values_hash": digest, "values": len(values), "specs": len(form.specs)})
@@ -310,3 +313,29 @@ def reopen(db: Session, actor: Actor, unit_code: str, period_id: str, reason: st
     db.add(reopening)
     log.record(db, actor, "period.reopen", reopening, reason=reason.strip())
     return reopening
+
+
+@write_service
+def review(db: Session, actor: Actor, unit_code: str, period_id: str, accept: bool, comment: str = "") -> Submission:
+    """The street or township accepts a submission (its data becomes final) or returns it with a comment."""
+    unit = orgunits.get(db, unit_code)
+    authorize(actor, "entry.review", unit)
+    period = parse_period(period_id)
+    submission = submission_of(db, unit.id, period.id)
+    if submission is None or submission.status != "awaiting_review":
+        raise Conflict(Text(f"{unit.name_zh} {period.id} 没有待审核的报送", f"{unit.name_zh} {period.id} has nothing to review"))
+    if not accept and not comment.strip():
+        raise ValidationError(Text("退回时请写明需要更正的地方", "say what to correct when returning a form"))
+    submission.status, submission.review_comment = ("final" if accept else "returned"), comment.strip()
+    log.record(db, actor, "form.review_accept" if accept else "form.review_return", submission,
+               reason=comment.strip() or None)
+    return submission
+
+
+def awaiting_review(db: Session, actor: Actor, period_id: str) -> list[tuple[OrgUnit, Submission]]:
+    """Submissions of the actor's subtree that wait for their review, in the order of the org tree."""
+    authorize(actor, "missing.view")
+    rows = db.execute(select(OrgUnit, Submission).join(Submission, Submission.org_unit_id == OrgUnit.id)
+                      .where(Submission.period == parse_period(period_id).id, Submission.status == "awaiting_review")
+                      .order_by(OrgUnit.path))
+    return [(unit, sub) for unit, sub in rows if actor.role != "official" or actor.covers(unit)]

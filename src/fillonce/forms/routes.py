@@ -58,7 +58,7 @@ def _page(request: Request, who: Visitor, db: Session, form, problems=(), typed=
     is_open = deadlines.open_for_changes(db, form.unit.id, form.specs, form.period, utcnow().date())
     departments = {s.department_id for s in form.specs}
     return render(request, who, "forms/one_form.html", status_code=status_code, form=form, shown=shown,
-                  stored=stored, limits=limits, is_open=is_open, may_reopen=not is_open and can(who.actor, "entry.reopen", departments),
+                  stored=stored, limits=limits, is_open=is_open, may_review=can(who.actor, "entry.review", form.unit), may_reopen=not is_open and can(who.actor, "entry.reopen", departments),
                   ancestors=orgunits.ancestors(db, form.unit),
                   editable=is_open and can(who.actor, "entry.edit", form.unit),
                   submission=submission, warnings=warnings, problems=list(problems),
@@ -104,6 +104,22 @@ async def form_post(unit_code: str, period_id: str, request: Request, db: Sessio
         # Show what the other person saved; the editor's own entries stay typed for a deliberate second save.
         return _page(request, who, db, _load(db, who, unit_code, period_id), [exc.in_(who.language)], typed, 409)
     return RedirectResponse(f"/forms/{unit_code}/{period_id}?saved=1", status_code=303)
+
+
+@router.post("/forms/{unit_code}/{period_id}/review", dependencies=[Depends(check_csrf)])
+async def form_review(unit_code: str, period_id: str, request: Request, db: Session = Depends(get_db),
+                      who: Visitor = Depends(signed_in)):
+    posted = await request.form()
+    entry.review(db, who.actor, unit_code, period_id, posted.get("decision") == "accept", str(posted.get("comment", "")))
+    return RedirectResponse(f"/review?period={period_id}", status_code=303)
+
+
+@router.get("/review")
+def review_page(request: Request, period: str = "", db: Session = Depends(get_db), who: Visitor = Depends(signed_in)):
+    """Forms of the official's units that wait for their review."""
+    period = period or period_of(MONTHLY, utcnow().date()).previous().id
+    return render(request, who, "forms/review.html", rows=entry.awaiting_review(db, who.actor, period),
+                  period=parse_period(period))
 
 
 @router.post("/forms/{unit_code}/{period_id}/reopen", dependencies=[Depends(check_csrf)])

@@ -143,8 +143,10 @@ def build(db: Session, actor: Actor, spec_id: int, period_id: str, level: int | 
             .where(DataValue.period == period.id, DataValue.element_id.in_(element_ids),
                    DataValue.org_unit_id.in_([u.id for u in reporting]))):
         values[unit_id][(element_id, option)] = value
-    submitted = set(db.scalars(select(Submission.org_unit_id).where(Submission.period == period.id,
-                                                                    Submission.org_unit_id.in_([u.id for u in reporting]))))
+    # Only final data is firm: a form awaiting review or returned for correction is still provisional.
+    submitted = set(db.scalars(select(Submission.org_unit_id).where(
+        Submission.period == period.id, Submission.status == "final",
+        Submission.org_unit_id.in_([u.id for u in reporting]))))
     unit_rows = [Row(u, _unit_values(spec, values[u.id]), submitted=int(u.id in submitted)) for u in reporting]
     rows = _rows_at(db, spec, unit_rows, level)
     total = _aggregate(spec, unit_rows, reporting[0] if reporting else None)

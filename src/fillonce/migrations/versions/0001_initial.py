@@ -2,10 +2,11 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 17:48:24.259272
+Create Date: 2026-11-26 18:01:16.625932
 """
-import sqlalchemy as sa
 from alembic import op
+import sqlalchemy as sa
+
 
 revision = '0001'
 down_revision = None
@@ -277,6 +278,8 @@ def upgrade() -> None:
     sa.Column('values_hash', sa.String(length=64), nullable=False),
     sa.Column('nonce', sa.String(length=64), nullable=False),
     sa.Column('late', sa.Boolean(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('review_comment', sa.Text(), nullable=False),
     sa.ForeignKeyConstraint(['org_unit_id'], ['org_unit.id'], name=op.f('fk_submission_org_unit_id_org_unit')),
     sa.ForeignKeyConstraint(['submitted_by'], ['account.id'], name=op.f('fk_submission_submitted_by_account')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_submission')),
