@@ -96,3 +96,17 @@ def test_the_report_pages_and_the_api(filled, client, sign_in):
     client.cookies.clear()
     sign_in("grace")
     assert client.get(f"/reports/{filled.spec.id}?period=202611").status_code == 403
+
+
+def test_the_data_package_describes_every_field(filled):
+    import zipfile
+
+    got = downloads.download(filled.db, filled.frank, load_settings(), filled.spec.id, "202611", 4, "zip")
+    archive = zipfile.ZipFile(io.BytesIO(got.body))
+    package = json.loads(archive.read("datapackage.json"))
+    fields = {f["name"]: f for f in package["resources"][0]["schema"]["fields"]}
+    assert fields["RATE"]["description"].startswith("计算项：") and fields["POP"]["type"] == "integer"
+    assert fields["DB_P|F"]["title"] == "最低生活保障人数/女"
+    assert any("fillonce" in line for line in package["provenance"])
+    rows = list(csv.reader(io.StringIO(archive.read("report.csv").decode("utf-8"))))
+    assert [r[0] for r in rows[1:]] == ["V1", "V2", "V3", ""]

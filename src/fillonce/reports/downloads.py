@@ -18,7 +18,7 @@ from fillonce.reports import service as reports
 from fillonce.reports.service import Report
 
 FORMATS = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-           "csv": "text/csv; charset=utf-8", "json": "application/json"}
+           "csv": "text/csv; charset=utf-8", "json": "application/json", "zip": "application/zip"}
 
 
 @dataclass(frozen=True)
@@ -42,13 +42,15 @@ def download(db: Session, actor: Actor, settings, spec_id: int, period_id: str, 
     """Every download is a transmission: the file names the checkpoint it was built from, and the
     ledger records who took which report and the file's hash."""
     if fmt not in FORMATS:
-        raise ValidationError(Text(f"不支持的格式 {fmt}（xlsx、csv 或 json）", f"unsupported format {fmt} (xlsx, csv or json)"))
+        raise ValidationError(Text(f"不支持的格式 {fmt}（xlsx、csv、json 或 zip 数据包）",
+                                   f"unsupported format {fmt} (xlsx, csv, json or a zip data package)"))
     checkpoint = ledger.checkpoint_covering(db, settings, max(log.current_size(db) - 1, 0))
     note = ledger.cosigned_note(db, checkpoint)
     report = reports.build(db, actor, spec_id, period_id, level)
     body = {"xlsx": lambda: render.xlsx(report, note),
             "csv": lambda: ("\ufeff" + render.csv_text(report)).encode("utf-8"),  # BOM: Excel reads it as UTF-8
-            "json": lambda: render.json_bytes(report, note)}[fmt]()
+            "json": lambda: render.json_bytes(report, note),
+            "zip": lambda: render.data_package(report, note)}[fmt]()
     digest = hashlib.sha256(body).hexdigest()
     _record_transmission(db, actor, report, fmt, digest, checkpoint.size)
     name = f"{report.spec.form_number}-v{report.spec.version}-{report.period.id}-L{report.level}.{fmt}"

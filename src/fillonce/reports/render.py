@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import zipfile
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -104,3 +105,40 @@ def json_bytes(report: Report, checkpoint_note: str) -> bytes:
             "completeness": {"submitted": report.submitted, "expected": report.expected},
             "checkpoint": checkpoint_note}
     return json.dumps(body, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def _field_type(column) -> str:
+    element = column.field.element
+    if column.field.kind == "computed" or element is None:
+        return "number"
+    return {"integer": "integer", "number": "number", "percent": "number"}.get(element.value_type, "number")
+
+
+def data_package(report: Report, checkpoint_note: str) -> bytes:
+    """A Frictionless Data Package: the csv and a datapackage.json describing every field and its source."""
+    fields = [{"name": "code", "type": "string", "title": "单位代码"},
+              {"name": "unit", "type": "string", "title": "单位"},
+              {"name": "submitted", "type": "integer", "title": "已报送单位数"},
+              {"name": "units", "type": "integer", "title": "应报送单位数"},
+              {"name": "provisional", "type": "integer", "title": "暂定（1 为含未报送或未审核数据）"}]
+    for column in report.columns:
+        element = column.field.element
+        described = (f"计算项：{column.field.formula}" if column.field.kind == "computed"
+                     else f"数据元 {element.code}：{element.definition_zh or element.name_zh}" if element else "")
+        fields.append({"name": column.key, "type": _field_type(column), "title": column.label,
+                       "description": described, **({"unit": column.unit} if column.unit else {})})
+    package = {
+        "profile": "tabular-data-package",
+        "name": f"fillonce-{report.spec.department.code.lower()}-{report.period.id.lower()}-l{report.level}",
+        "title": f"{report.spec.title_zh}（{report.spec.form_number} 第 {report.spec.version} 版）{report.period.label_zh}",
+        "version": str(report.spec.version),
+        "sources": [{"title": "fillonce 共享数据；账本检查点见 provenance", "path": "provenance"}],
+        "provenance": provenance_lines(report, checkpoint_note),
+        "resources": [{"name": "report", "path": "report.csv", "profile": "tabular-data-resource", "format": "csv",
+                       "mediatype": "text/csv", "encoding": "utf-8", "schema": {"fields": fields}}],
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("datapackage.json", json.dumps(package, ensure_ascii=False, indent=2))
+        archive.writestr("report.csv", csv_text(report))
+    return buffer.getvalue()
