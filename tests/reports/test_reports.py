@@ -110,3 +110,34 @@ def test_the_data_package_describes_every_field(filled):
     assert any("fillonce" in line for line in package["provenance"])
     rows = list(csv.reader(io.StringIO(archive.read("report.csv").decode("utf-8"))))
     assert [r[0] for r in rows[1:]] == ["V1", "V2", "V3", ""]
+
+
+def test_a_departments_systems_fetch_reports_with_a_revocable_token(filled, client, sign_in):
+    from fillonce.accounts import service as accounts
+    from fillonce.accounts import tokens
+
+    mzj = accounts.get_department(filled.db, "MZJ")
+    plain, token = tokens.create(filled.db, filled.frank, mzj, "市大数据局接口")
+    with pytest.raises(PermissionDenied):
+        tokens.create(filled.db, filled.grace, mzj, "别的部门")
+    assert plain not in log.entry(filled.db, log.current_size(filled.db) - 1).text  # only its hash, salted
+    url = f"/api/v1/reports/{filled.spec.id}?period=202611&level=1"
+    got = client.get(url, headers={"Authorization": f"Bearer {plain}"})
+    assert got.status_code == 200 and got.json()["total"]["values"]["POP"] == 4500
+    last = json.loads(log.entry(filled.db, log.current_size(filled.db) - 1).body)
+    assert last["action"] == "report.download" and last["who"]["account"] == "token:市大数据局接口"
+    assert client.get("/api/v1/dataValueSets?orgUnit=V1&period=202611",
+                      headers={"Authorization": f"Bearer {plain}"}).status_code == 401  # reports only
+    tokens.revoke(filled.db, filled.erin, token.id)
+    assert client.get(url, headers={"Authorization": f"Bearer {plain}"}).status_code == 401
+    assert client.get(url, headers={"Authorization": "Bearer fo_guess"}).status_code == 401
+
+
+def test_tokens_are_managed_on_the_department_page(filled, client, sign_in):
+    token = sign_in("frank")
+    page = client.post("/departments/MZJ/tokens", data={"csrf_token": token, "name": "统计接口"})
+    assert page.status_code == 200 and "请立即复制" in page.text and "fo_" in page.text
+    assert "fo_" not in client.get("/departments/MZJ").text  # shown once
+    client.cookies.clear()
+    sign_in("grace")
+    assert "API 令牌" not in client.get("/departments/MZJ").text

@@ -17,7 +17,7 @@ ROLE_LABELS = {
     "auditor": ("审计员", "Auditor"),
     "admin": ("系统管理员", "Administrator"),
 }
-DUTIES = ("", "author", "analyst")
+DUTIES = ("", "author", "analyst")  # "api": a department's token, never an account
 
 
 @dataclass(frozen=True)
@@ -126,6 +126,12 @@ def _review(actor: Actor, unit: Any) -> bool:
     return actor.role == "official" and actor.covers(unit) and actor.org_unit_id != unit.id
 
 
+def _manage_tokens(actor: Actor, department: Any) -> bool:
+    """A department's own staff (not its tokens) and administrators manage its API tokens."""
+    return actor.role == "admin" or (actor.role == "dept_staff" and actor.duty in {"author", "analyst"}
+                                     and actor.department_id == department.id)
+
+
 def _follow_up(actor: Actor, obj: Any) -> bool:
     """Who follows up on missing forms: officials (in their subtree), the office, auditors."""
     return actor.role in {"official", "office", "admin", "auditor"}
@@ -156,6 +162,7 @@ POLICY: dict[str, Callable[[Actor, Any], bool]] = {
     "orgunit.manage": _admin,
     "department.manage": _admin,
     "department.view_staff": _view_department_staff,
+    "token.manage": _manage_tokens,
     "account.manage": _admin,
     "account.view": _view_own_account,
     "account.change_password": _view_own_account,

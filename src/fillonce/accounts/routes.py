@@ -7,6 +7,7 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 
 from fillonce.accounts import service as accounts
+from fillonce.accounts import tokens
 from fillonce.accounts.permissions import can
 from fillonce.catalog import service as catalog
 from fillonce.core.errors import PermissionDenied
@@ -83,8 +84,27 @@ def departments_page(request: Request, db: Session = Depends(get_db), who: Visit
 def department_page(code: str, request: Request, db: Session = Depends(get_db), who: Visitor = Depends(signed_in)):
     department = accounts.get_department(db, code)
     staff = accounts.accounts_of_department(db, department) if can(who.actor, "department.view_staff", department) else None
-    return render(request, who, "accounts/department.html", department=department, staff=staff,
+    api_tokens = tokens.department_tokens(db, who.actor, department) if can(who.actor, "token.manage", department) else None
+    return render(request, who, "accounts/department.html", department=department, staff=staff, api_tokens=api_tokens,
+                  new_token="", elements=catalog.search(db, department_code=code, limit=1000))
+
+
+@router.post("/departments/{code}/tokens", dependencies=[Depends(check_csrf)])
+def create_token(code: str, request: Request, name: str = Form(""), db: Session = Depends(get_db),
+                 who: Visitor = Depends(signed_in)):
+    department = accounts.get_department(db, code)
+    plain, _ = tokens.create(db, who.actor, department, name)
+    # Shown once on the page that answers this POST; never stored or logged in clear.
+    staff = accounts.accounts_of_department(db, department)
+    return render(request, who, "accounts/department.html", department=department, staff=staff, new_token=plain,
+                  api_tokens=tokens.department_tokens(db, who.actor, department),
                   elements=catalog.search(db, department_code=code, limit=1000))
+
+
+@router.post("/departments/{code}/tokens/{token_id}/revoke", dependencies=[Depends(check_csrf)])
+def revoke_token(code: str, token_id: int, db: Session = Depends(get_db), who: Visitor = Depends(signed_in)):
+    tokens.revoke(db, who.actor, token_id)
+    return RedirectResponse(f"/departments/{code}", status_code=303)
 
 
 @router.get("/")

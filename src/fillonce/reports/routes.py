@@ -13,7 +13,7 @@ from fillonce.periods.ids import period_of
 from fillonce.reports import downloads
 from fillonce.reports import service as reports
 from fillonce.specs import service as specs
-from fillonce.web.deps import Visitor, check_csrf, get_db, render, signed_in
+from fillonce.web.deps import Visitor, check_csrf, get_db, render, signed_in, signed_in_or_token
 
 router = APIRouter()
 api = APIRouter(prefix="/api/v1/reports", tags=["reports"])
@@ -52,6 +52,7 @@ def report_download(spec_id: int, request: Request, period: str = Form(...), lev
 
 @api.get("/{spec_id}")
 def report_api(spec_id: int, request: Request, period: str, level: int | None = None, format: str = "json",
-               db: Session = Depends(get_db), who: Visitor = Depends(signed_in)):
-    """A report as JSON (or csv/xlsx with `format`); every fetch is recorded in the ledger as a transmission."""
+               db: Session = Depends(get_db), who: Visitor = Depends(signed_in_or_token)):
+    """A report as JSON (or csv, xlsx, zip with `format`), for a session or a department's API token
+    (`Authorization: Bearer fo_…`); every fetch is recorded in the ledger as a transmission."""
     return _file(downloads.download(db, who.actor, request.app.state.runtime.settings, spec_id, period, level, format))

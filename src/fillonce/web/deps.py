@@ -15,6 +15,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
 from fillonce.accounts import service as accounts
+from fillonce.accounts import tokens
 from fillonce.accounts.models import Account
 from fillonce.accounts.permissions import ROLE_LABELS, Actor, can
 from fillonce.core.errors import (
@@ -88,6 +89,17 @@ def signed_in(who: Visitor = Depends(visitor)) -> Visitor:
     if who.actor is None:
         raise NotSignedIn(Text("请先登录", "please sign in first"))
     return who
+
+
+def signed_in_or_token(request: Request, db: Session = Depends(get_db), who: Visitor = Depends(visitor)) -> Visitor:
+    """For the read APIs a department's systems call: a session, or `Authorization: Bearer <token>`."""
+    scheme, _, credential = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer":
+        return signed_in(who)
+    actor = tokens.actor_of_token(db, credential.strip())
+    if actor is None:
+        raise NotSignedIn(Text("API 令牌无效或已撤销", "the API token is unknown or revoked"))
+    return Visitor(None, actor, who.language, "", False)
 
 
 async def check_csrf(request: Request, who: Visitor = Depends(visitor)) -> None:

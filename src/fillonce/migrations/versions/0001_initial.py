@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 18:01:16.625932
+Create Date: 2026-11-26 18:04:49.577112
 """
 from alembic import op
 import sqlalchemy as sa
@@ -195,6 +195,22 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_spec_department_id'), ['department_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_spec_status'), ['status'], unique=False)
 
+    op.create_table('api_token',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('department_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('created_by', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('revoked_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['created_by'], ['account.id'], name=op.f('fk_api_token_created_by_account')),
+    sa.ForeignKeyConstraint(['department_id'], ['department.id'], name=op.f('fk_api_token_department_id_department')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_api_token')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_api_token_token_hash'))
+    )
+    with op.batch_alter_table('api_token', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_api_token_department_id'), ['department_id'], unique=False)
+
     op.create_table('data_value',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('element_id', sa.Integer(), nullable=False),
@@ -330,6 +346,10 @@ def downgrade() -> None:
         batch_op.drop_index('ix_data_value_element_period')
 
     op.drop_table('data_value')
+    with op.batch_alter_table('api_token', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_api_token_department_id'))
+
+    op.drop_table('api_token')
     with op.batch_alter_table('spec', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_spec_status'))
         batch_op.drop_index(batch_op.f('ix_spec_department_id'))
