@@ -7,14 +7,9 @@ import io
 import json
 import zipfile
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
+import xlsxwriter
 
 from fillonce.reports.service import Report, Row
-
-THIN = Side(style="thin", color="999999")
-
 
 def _cell(value: float | None) -> float | int | None:
     if value is None:
@@ -38,42 +33,39 @@ def provenance_lines(report: Report, checkpoint_note: str) -> list[str]:
 
 
 def xlsx(report: Report, checkpoint_note: str) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = report.spec.form_number[:31]
+    """Laid out like the department's own form. Written row by row in XlsxWriter's constant-memory
+    mode, so a city-wide report of thousands of rows never sits in memory as a workbook."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"constant_memory": True, "in_memory": False})
+    title = book.add_format({"bold": True, "font_size": 14, "align": "center"})
+    head = book.add_format({"bold": True, "bg_color": "#F0F3F6", "border": 1, "text_wrap": True,
+                            "align": "center", "valign": "vcenter"})
+    cell = book.add_format({"border": 1})
+    total = book.add_format({"border": 1, "bold": True})
+    sheet = book.add_worksheet(report.spec.form_number[:31])
     width = 4 + len(report.columns)
-    last = get_column_letter(width)
-    sheet.append([report.spec.title_zh])
-    sheet.merge_cells(f"A1:{last}1")
-    sheet["A1"].font, sheet["A1"].alignment = Font(bold=True, size=14), Alignment(horizontal="center")
     kind = "批准文号" if report.spec.approval_kind == "批准" else "备案文号"
     valid = report.spec.valid_until.strftime("%Y年%m月") if report.spec.valid_until else "长期"
-    sheet.append([f"表号：{report.spec.form_number}　制表机关：{report.spec.department.name_zh}　"
-                  f"{kind}：{report.spec.approval_number or '—'}　有效期至：{valid}"])
-    sheet.merge_cells(f"A2:{last}2")
-    sheet.append([f"填报单位：{report.total.unit.name_zh if report.total.unit else ''}等　报告期：{report.period.label_zh}"
-                  f"　第 {report.spec.version} 版"])
-    sheet.append(["代码", "单位", "已报送/应报送", "状态", *[f"{c.label}（{c.unit}）" if c.unit else c.label
-                                                          for c in report.columns]])
-    for cell in sheet[4]:
-        cell.font, cell.fill = Font(bold=True), PatternFill("solid", fgColor="F0F3F6")
-        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+    sheet.merge_range(0, 0, 0, width - 1, report.spec.title_zh, title)
+    sheet.merge_range(1, 0, 1, width - 1, f"表号：{report.spec.form_number}　制表机关：{report.spec.department.name_zh}　"
+                      f"{kind}：{report.spec.approval_number or '—'}　有效期至：{valid}")
+    sheet.write_row(2, 0, [f"报告期：{report.period.label_zh}　第 {report.spec.version} 版　"
+                           f"已报送 {report.submitted}/{report.expected}"])
+    sheet.write_row(3, 0, ["代码", "单位", "已报送/应报送", "状态",
+                           *[f"{c.label}（{c.unit}）" if c.unit else c.label for c in report.columns]], head)
+    sheet.set_column(0, 0, 16)
+    sheet.set_column(1, 1, 20)
+    sheet.set_column(2, width - 1, 12)
+    number = 4
     for row in report.rows:
-        sheet.append(_label(report, row) + _row_values(report, row))
-    sheet.append(["", "合计", f"{report.total.submitted}/{report.total.units}", "暂定" if report.total.provisional else "",
-                  *_row_values(report, report.total)])
-    for cell in sheet[sheet.max_row]:
-        cell.font = Font(bold=True)
-    for row in sheet.iter_rows(min_row=4, max_row=sheet.max_row, max_col=width):
-        for cell in row:
-            cell.border = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-    for index in range(1, width + 1):
-        sheet.column_dimensions[get_column_letter(index)].width = 14 if index > 4 else (16 if index != 2 else 20)
-    source = workbook.create_sheet("来源")
-    for line in provenance_lines(report, checkpoint_note):
-        source.append([line])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
+        sheet.write_row(number, 0, _label(report, row) + _row_values(report, row), cell)
+        number += 1
+    sheet.write_row(number, 0, ["", "合计", f"{report.total.submitted}/{report.total.units}",
+                                "暂定" if report.total.provisional else "", *_row_values(report, report.total)], total)
+    source = book.add_worksheet("来源")
+    for line_number, line in enumerate(provenance_lines(report, checkpoint_note)):
+        source.write(line_number, 0, line)
+    book.close()
     return buffer.getvalue()
 
 
