@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fillonce.accounts.permissions import authorize
-from fillonce.catalog.models import DataElement
 from fillonce.entry import service as entry
 from fillonce.orgunits import service as orgunits
 from fillonce.periods.ids import parse_period
@@ -38,12 +36,11 @@ def get_values(orgUnit: str, period: str, db: Session = Depends(get_db), who: Vi
     unit = orgunits.get(db, orgUnit)
     authorize(who.actor, "form.view", unit)
     period_id = parse_period(period).id
-    values = entry.values_of(db, unit.id, period_id)
-    codes = dict(db.execute(select(DataElement.id, DataElement.code).where(DataElement.id.in_({k[0] for k in values}))).all())
+    values = entry.coded_values(db, unit.id, period_id)
     submission = entry.submission_of(db, unit.id, period_id)
     return DataValueSet(orgUnit=unit.code, period=period_id, complete=submission is not None,
-                        dataValues=[DataValue(dataElement=codes[e], categoryOption=o, value=v)
-                                    for (e, o), v in sorted(values.items())])
+                        dataValues=[DataValue(dataElement=code, categoryOption=option, value=value)
+                                    for (code, option), value in sorted(values.items())])
 
 
 @api.post("", dependencies=[Depends(check_csrf)])

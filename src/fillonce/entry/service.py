@@ -121,6 +121,14 @@ def values_of(db: Session, unit_id: int, period_id: str) -> dict[tuple[int, str]
     return {(element, option): value for element, option, value in rows}
 
 
+def coded_values(db: Session, unit_id: int, period_id: str) -> dict[tuple[str, str], str]:
+    """A unit's values for a period keyed by (element code, option), as files and APIs name them."""
+    values = values_of(db, unit_id, period_id)
+    codes = dict(db.execute(select(DataElement.id, DataElement.code)
+                            .where(DataElement.id.in_({element for element, _ in values}))).all())
+    return {(codes[element], option): value for (element, option), value in values.items()}
+
+
 def submission_of(db: Session, unit_id: int, period_id: str) -> Submission | None:
     return db.scalar(select(Submission).where(Submission.org_unit_id == unit_id, Submission.period == period_id))
 

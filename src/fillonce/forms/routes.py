@@ -4,11 +4,9 @@ import json
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fillonce.accounts.permissions import authorize, can
-from fillonce.catalog.models import DataElement
 from fillonce.core.db import utcnow
 from fillonce.core.errors import ValidationError
 from fillonce.core.tables import XLSX_MEDIA_TYPE
@@ -149,9 +147,7 @@ def form_receipt(unit_code: str, period_id: str, request: Request, db: Session =
 
 
 def _workbook(db: Session, many: list, name: str) -> Response:
-    codes = dict(db.execute(select(DataElement.id, DataElement.code)).all())
-    values = {f.unit.id: {(codes[e], o): v for (e, o), v in entry.values_of(db, f.unit.id, f.period.id).items()}
-              for f in many}
+    values = {f.unit.id: entry.coded_values(db, f.unit.id, f.period.id) for f in many}
     return Response(forms_xlsx(many, values), media_type=XLSX_MEDIA_TYPE,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
