@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from fillonce.core.config import load_settings
-from fillonce.core.errors import PermissionDenied
+from fillonce.core.errors import PermissionDenied, ValidationError
 from fillonce.entry import service as entry
 from fillonce.ledger import log
 from fillonce.reports import downloads
@@ -141,3 +141,16 @@ def test_tokens_are_managed_on_the_department_page(filled, client, sign_in):
     client.cookies.clear()
     sign_in("grace")
     assert "API 令牌" not in client.get("/departments/MZJ").text
+
+
+def test_the_pdf_embeds_a_chinese_font_or_says_which_package_is_missing(filled):
+    from pathlib import Path
+
+    from fillonce.reports import render
+
+    if not Path(render.CJK_FONTS[0]).exists():
+        with pytest.raises(ValidationError, match="fonts-wqy-zenhei"):
+            downloads.download(filled.db, filled.frank, load_settings(), filled.spec.id, "202611", 4, "pdf")
+        pytest.skip("fonts-wqy-zenhei is not installed here (./setup installs it as root)")
+    got = downloads.download(filled.db, filled.frank, load_settings(), filled.spec.id, "202611", 3, "pdf")
+    assert got.body.startswith(b"%PDF") and b"FontFile2" in got.body  # the TrueType font is embedded

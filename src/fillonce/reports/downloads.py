@@ -18,7 +18,8 @@ from fillonce.reports import service as reports
 from fillonce.reports.service import Report
 
 FORMATS = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-           "csv": "text/csv; charset=utf-8", "json": "application/json", "zip": "application/zip"}
+           "csv": "text/csv; charset=utf-8", "json": "application/json", "zip": "application/zip",
+           "pdf": "application/pdf"}
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,8 @@ def download(db: Session, actor: Actor, settings, spec_id: int, period_id: str, 
     body = {"xlsx": lambda: render.xlsx(report, note),
             "csv": lambda: ("\ufeff" + render.csv_text(report)).encode("utf-8"),  # BOM: Excel reads it as UTF-8
             "json": lambda: render.json_bytes(report, note),
-            "zip": lambda: render.data_package(report, note)}[fmt]()
+            "zip": lambda: render.data_package(report, note),
+            "pdf": lambda: render.pdf(report, note)}[fmt]()
     digest = hashlib.sha256(body).hexdigest()
     _record_transmission(db, actor, report, fmt, digest, checkpoint.size)
     name = f"{report.spec.form_number}-v{report.spec.version}-{report.period.id}-L{report.level}.{fmt}"

@@ -6,8 +6,12 @@ import csv
 import io
 import json
 import zipfile
+from pathlib import Path
 
 import xlsxwriter
+
+from fillonce.core.errors import ValidationError
+from fillonce.core.i18n import Text
 
 from fillonce.reports.service import Report, Row
 
@@ -133,4 +137,60 @@ def data_package(report: Report, checkpoint_note: str) -> bytes:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("datapackage.json", json.dumps(package, ensure_ascii=False, indent=2))
         archive.writestr("report.csv", csv_text(report))
+    return buffer.getvalue()
+
+
+CJK_FONTS = ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",)  # Debian's fonts-wqy-zenhei (./setup installs it)
+
+
+def _cjk_font() -> str:
+    """Register an embeddable Chinese TrueType font once; PDF viewers then need no fonts of their own."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    if "CJK" in pdfmetrics.getRegisteredFontNames():
+        return "CJK"
+    for path in CJK_FONTS:
+        if Path(path).exists():
+            pdfmetrics.registerFont(TTFont("CJK", path, subfontIndex=0))
+            return "CJK"
+    raise ValidationError(Text("服务器缺少中文字体（Debian 软件包 fonts-wqy-zenhei），无法生成 PDF",
+                               "the server lacks a Chinese font (Debian package fonts-wqy-zenhei) to make a PDF"))
+
+
+def pdf(report: Report, checkpoint_note: str) -> bytes:
+    """The report for printing: the form's markings, a table (columns split across pages when wide)."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    font = _cjk_font()
+    title = ParagraphStyle("title", fontName=font, fontSize=14, leading=18, alignment=1)
+    small = ParagraphStyle("small", fontName=font, fontSize=8, leading=10)
+    kind = "批准文号" if report.spec.approval_kind == "批准" else "备案文号"
+    valid = report.spec.valid_until.strftime("%Y年%m月") if report.spec.valid_until else "长期"
+    story = [Paragraph(report.spec.title_zh, title), Spacer(1, 4),
+             Paragraph(f"表号：{report.spec.form_number}　制表机关：{report.spec.department.name_zh}　"
+                       f"{kind}：{report.spec.approval_number or '—'}　有效期至：{valid}", small),
+             Paragraph(f"报告期：{report.period.label_zh}　第 {report.spec.version} 版　"
+                       f"已报送 {report.submitted}/{report.expected}", small), Spacer(1, 6)]
+    per_page = 10
+    for start in range(0, max(len(report.columns), 1), per_page):
+        columns = report.columns[start:start + per_page]
+        header = ["单位", "报送", *[Paragraph(f"{c.label}（{c.unit}）" if c.unit else c.label, small) for c in columns]]
+        body = [[Paragraph(r.unit.name_zh, small), f"{r.submitted}/{r.units}",
+                 *["" if r.values.get(c.key) is None else f"{_cell(r.values.get(c.key)):,}" for c in columns]]
+                for r in [*report.rows, report.total]]
+        body[-1][0] = Paragraph("合计", small)
+        table = Table([header, *body], repeatRows=1)
+        table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), font), ("FONTSIZE", (0, 0), (-1, -1), 8),
+                                   ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
+                                   ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#F0F3F6")),
+                                   ("ALIGN", (2, 1), (-1, -1), "RIGHT")]))
+        story += [table, PageBreak()] if start + per_page < len(report.columns) else [table]
+    story += [Spacer(1, 8), *[Paragraph(line, small) for line in provenance_lines(report, checkpoint_note)]]
+    buffer = io.BytesIO()
+    SimpleDocTemplate(buffer, pagesize=landscape(A4), leftMargin=24, rightMargin=24, topMargin=24,
+                      bottomMargin=24, title=report.spec.title_zh).build(story)
     return buffer.getvalue()
