@@ -420,3 +420,21 @@ def one_form(unit: str, period: str, as_user: str = AS_USER) -> None:
     b = form.burden
     console.print(f"分散报表 separate forms: {b.separate_fields}  本表 asks: {b.asked_fields}  "
                   f"预填 prefilled: {b.prefilled_fields}  计算/复用 computed: {b.computed_fields}")
+
+
+reports_app = typer.Typer(help="报表中心 / the report center", no_args_is_help=True)
+app.add_typer(reports_app, name="reports")
+
+
+@reports_app.command("rebuild")
+@clear_errors
+def reports_rebuild() -> None:
+    """生成到期的订阅报表（服务运行时会自动进行）/ build subscribed reports whose period has closed."""
+    from fillonce.reports import subscriptions
+
+    runtime = _runtime()
+    with runtime.session() as db:
+        built = subscriptions.rebuild_due(db, runtime.settings)
+    for report in built:
+        console.print(f"{report.period} {report.filename} sha256={report.sha256[:16]}…")
+    console.print(f"生成 {len(built)} 份 / built {len(built)}")

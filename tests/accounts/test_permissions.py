@@ -33,6 +33,7 @@ MATRIX: dict[str, tuple[str, frozenset[str]]] = {
     "account.change_password": ("account alice", frozenset({"alice", "judy"})),
     "catalog.view": ("nothing", EVERYONE),
     "token.manage": ("department MZJ", frozenset({"erin", "frank", "judy"})),
+    "report.subscribe": ("spec published-MZJ", frozenset({"erin", "frank"})),
     "catalog.create": ("department MZJ", frozenset({"erin", "heidi", "judy"})),
     "catalog.import": ("nothing", frozenset({"erin", "grace", "heidi", "judy"})),
     "catalog.update": ("element DIBAO_PERSONS", frozenset({"erin", "heidi", "judy"})),

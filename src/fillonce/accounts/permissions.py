@@ -132,6 +132,11 @@ def _manage_tokens(actor: Actor, department: Any) -> bool:
                                      and actor.department_id == department.id)
 
 
+def _subscribe(actor: Actor, spec: Any) -> bool:
+    """A department subscribes to its own specs' reports."""
+    return actor.role == "dept_staff" and actor.duty in {"author", "analyst"} and actor.department_id == spec.department_id
+
+
 def _follow_up(actor: Actor, obj: Any) -> bool:
     """Who follows up on missing forms: officials (in their subtree), the office, auditors."""
     return actor.role in {"official", "office", "admin", "auditor"}
@@ -178,6 +183,7 @@ POLICY: dict[str, Callable[[Actor, Any], bool]] = {
     "spec.publish": _publish_spec,
     "form.view": _view_unit_form,
     "report.view": _view_report,
+    "report.subscribe": _subscribe,
     "missing.view": _follow_up,
     "entry.edit": _edit_unit_data,
     "entry.reopen": _reopen,

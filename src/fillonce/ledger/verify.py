@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fillonce.accounts.models import Account, Department
+from fillonce.accounts.models import Account, ApiToken, Department
 from fillonce.catalog.models import Category, DataElement
 from fillonce.core.config import Settings
-from fillonce.entry.models import DataValue
+from fillonce.entry.models import DataValue, Reopening, Submission
 from fillonce.ledger import keys, log, merkle, note
 from fillonce.ledger.checkpoint import open_checkpoint
 from fillonce.ledger.cosignature import (
@@ -26,10 +26,12 @@ from fillonce.ledger.cosignature import (
 )
 from fillonce.ledger.models import Checkpoint, Cosignature, LedgerEntry, LedgerNode
 from fillonce.orgunits.models import OrgUnit
+from fillonce.reports.models import BuiltReport, Subscription
 from fillonce.specs.models import Spec
 
 CHUNK_LEVEL = 14  # 16,384 entries per chunk
-LEDGERED_MODELS = (OrgUnit, Department, Account, Category, DataElement, Spec, DataValue)
+LEDGERED_MODELS = (OrgUnit, Department, Account, ApiToken, Category, DataElement, Spec, DataValue, Submission,
+                   Reopening, Subscription, BuiltReport)
 
 
 @dataclass

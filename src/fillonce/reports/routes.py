@@ -3,14 +3,14 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from fillonce.accounts.permissions import can
 from fillonce.core.db import utcnow
 from fillonce.orgunits.models import LEVEL_NAMES
 from fillonce.periods.ids import period_of
-from fillonce.reports import downloads
+from fillonce.reports import downloads, subscriptions
 from fillonce.reports import service as reports
 from fillonce.specs import service as specs
 from fillonce.web.deps import Visitor, check_csrf, get_db, render, signed_in, signed_in_or_token
@@ -34,6 +34,32 @@ def _file(download: downloads.Download) -> Response:
 def reports_page(request: Request, db: Session = Depends(get_db), who: Visitor = Depends(signed_in)):
     available = [s for s in specs.list_specs(db, who.actor, status="published") if can(who.actor, "report.view", s)]
     return render(request, who, "reports/list.html", specs=[(s, _default_period(s)) for s in available])
+
+
+@router.get("/reports/subscriptions")
+def subscriptions_page(request: Request, db: Session = Depends(get_db), who: Visitor = Depends(signed_in)):
+    return render(request, who, "reports/subscriptions.html", items=subscriptions.of_department(db, who.actor))
+
+
+@router.post("/reports/{spec_id}/subscribe", dependencies=[Depends(check_csrf)])
+def subscribe(spec_id: int, level: int = Form(...), format: str = Form("xlsx"), db: Session = Depends(get_db),
+              who: Visitor = Depends(signed_in)):
+    subscriptions.subscribe(db, who.actor, spec_id, level, format)
+    return RedirectResponse("/reports/subscriptions", status_code=303)
+
+
+@router.post("/reports/subscriptions/{subscription_id}/cancel", dependencies=[Depends(check_csrf)])
+def unsubscribe(subscription_id: int, db: Session = Depends(get_db), who: Visitor = Depends(signed_in)):
+    subscriptions.unsubscribe(db, who.actor, subscription_id)
+    return RedirectResponse("/reports/subscriptions", status_code=303)
+
+
+@router.get("/reports/built/{built_id}")
+def built_report(built_id: int, db: Session = Depends(get_db), who: Visitor = Depends(signed_in)):
+    """A subscribed report exactly as it was built and recorded when its period closed."""
+    report = subscriptions.built_file(db, who.actor, built_id)
+    media = downloads.FORMATS[report.filename.rsplit(".", 1)[-1]]
+    return _file(downloads.Download(report.body, report.filename, media, report.sha256, report.checkpoint_size))
 
 
 @router.get("/reports/{spec_id}")

@@ -26,6 +26,7 @@ from fillonce.ledger.routes import api as ledger_api
 from fillonce.ledger.routes import router as ledger_pages
 from fillonce.orgunits.routes import api as orgunits_api
 from fillonce.orgunits.routes import router as orgunits_pages
+from fillonce.reports import subscriptions
 from fillonce.reports.routes import api as reports_api
 from fillonce.reports.routes import router as reports_pages
 from fillonce.specs import gate
@@ -63,7 +64,7 @@ async def _on_error(request: Request, exc: FillonceError):
 
 
 async def _checkpoint_loop(runtime: Runtime) -> None:
-    """Sign a checkpoint every N seconds or M entries, and have the witnesses cosign it."""
+    """Sign a checkpoint every N seconds or M entries (witnesses cosign it), and build subscribed reports."""
     interval = max(1, min(runtime.settings.checkpoint_every_seconds, 10))
     while True:
         await asyncio.sleep(interval)
@@ -82,6 +83,7 @@ def _warm_catalogue_index(runtime: Runtime) -> None:
 def _checkpoint_once(runtime: Runtime) -> None:
     with runtime.session() as db:
         ledger.checkpoint_if_due(db, runtime.settings)
+        subscriptions.rebuild_due(db, runtime.settings)  # reports whose period has just closed
 
 
 def create_app(runtime: Runtime) -> FastAPI:

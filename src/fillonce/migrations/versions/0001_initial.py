@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 18:04:49.577112
+Create Date: 2026-11-26 18:23:11.534238
 """
 from alembic import op
 import sqlalchemy as sa
@@ -166,6 +166,20 @@ def upgrade() -> None:
     with op.batch_alter_table('reopening', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_reopening_org_unit_id'), ['org_unit_id'], unique=False)
 
+    op.create_table('report_subscription',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('department_id', sa.Integer(), nullable=False),
+    sa.Column('form_number', sa.String(length=60), nullable=False),
+    sa.Column('level', sa.Integer(), nullable=False),
+    sa.Column('format', sa.String(length=8), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['department_id'], ['department.id'], name=op.f('fk_report_subscription_department_id_department')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_report_subscription'))
+    )
+    with op.batch_alter_table('report_subscription', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_report_subscription_department_id'), ['department_id'], unique=False)
+
     op.create_table('spec',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('form_number', sa.String(length=60), nullable=False),
@@ -246,6 +260,22 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['element_id'], ['data_element.id'], name=op.f('fk_element_category_element_id_data_element'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('element_id', 'category_id', name=op.f('pk_element_category'))
     )
+    op.create_table('report_built',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('subscription_id', sa.Integer(), nullable=False),
+    sa.Column('period', sa.String(length=12), nullable=False),
+    sa.Column('filename', sa.String(length=200), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('checkpoint_size', sa.BigInteger(), nullable=False),
+    sa.Column('body', sa.LargeBinary(), nullable=False),
+    sa.Column('built_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['subscription_id'], ['report_subscription.id'], name=op.f('fk_report_built_subscription_id_report_subscription')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_report_built')),
+    sa.UniqueConstraint('subscription_id', 'period', name=op.f('uq_report_built_subscription_id'))
+    )
+    with op.batch_alter_table('report_built', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_report_built_subscription_id'), ['subscription_id'], unique=False)
+
     op.create_table('spec_field',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('spec_id', sa.Integer(), nullable=False),
@@ -336,6 +366,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_spec_field_element_id'))
 
     op.drop_table('spec_field')
+    with op.batch_alter_table('report_built', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_report_built_subscription_id'))
+
+    op.drop_table('report_built')
     op.drop_table('element_category')
     with op.batch_alter_table('element_alias', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_element_alias_element_id'))
@@ -355,6 +389,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_spec_department_id'))
 
     op.drop_table('spec')
+    with op.batch_alter_table('report_subscription', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_report_subscription_department_id'))
+
+    op.drop_table('report_subscription')
     with op.batch_alter_table('reopening', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_reopening_org_unit_id'))
 
