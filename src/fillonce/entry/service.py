@@ -79,8 +79,9 @@ def _check(element: DataElement, raw: object, where: str) -> str:
     return value
 
 
-def _require_open(db: Session, unit: OrgUnit, period) -> deadlines.Window:
-    specs = forms.one_form(db, unit, period).specs
+def _require_open(db: Session, unit: OrgUnit, period, specs: list | None = None) -> deadlines.Window:
+    if specs is None:
+        specs = [s for s in forms.published_for(db, period) if forms.applies(s, unit, period)]
     limits = deadlines.window(specs, period)
     if not deadlines.open_for_changes(db, unit.id, specs, period, utcnow().date()):
         raise Conflict(Text(f"{unit.name_zh} {period.id} 已过报送期限（{limits.due} 截止，宽限至 {limits.closes}），"
@@ -220,7 +221,7 @@ def submit_form(db: Session, actor: Actor, unit_code: str, period_id: str,
     where = f"{unit.name_zh} {period.id}"
     if not form.specs:
         raise ValidationError(Text(f"{where}：本期没有需要填报的报表", f"{where}: nothing is asked for this period"))
-    limits = _require_open(db, unit, period)
+    limits = _require_open(db, unit, period, form.specs)
     values = values_of(db, unit.id, period.id)
     explanations = {k: v.strip() for k, v in (explanations or {}).items() if v and v.strip()}
     problems: list[object] = _completeness(form, values)

@@ -34,6 +34,7 @@ def latest_checkpoint(db: Session) -> Checkpoint | None:
 
 def make_checkpoint(db: Session, settings: Settings) -> Checkpoint:
     """Sign the current tree head; the same head is never signed twice."""
+    db.commit()  # a fresh transaction, so that taking the write lock is its first statement
     size = log.lock_head(db)
     latest = latest_checkpoint(db)
     if latest is not None and latest.size == size:

@@ -1,0 +1,156 @@
+"""50 reporters saving and submitting their one form together against a running server on loopback (each
+pausing 0.5–2 s between steps, as people do), beside the same server's bare health endpoint; afterwards
+every value is there exactly once and the ledger verifies."""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+from bench.common import ensure_bench_keys, figure
+from fillonce.core.config import load_settings
+from fillonce.core.db import utcnow
+from fillonce.core.runtime import open_runtime
+from fillonce.demo.build import DEMO_PASSWORD, build_demo
+from fillonce.demo.history import _profile, _values
+from fillonce.entry import service as entry
+from fillonce.forms import service as forms
+from fillonce.ledger.verify import verify
+from fillonce.orgunits import service as orgunits
+from fillonce.periods.ids import MONTHLY, period_of
+
+REPORTERS = 50
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _plans(runtime, period) -> list[tuple[str, dict]]:
+    """For 50 villages, the values their reporter will type (the same way the demo fills a month)."""
+    rng = random.Random(50)
+    plans = []
+    with runtime.session() as db:
+        for unit in [u for u in orgunits.subtree(db, orgunits.roots(db)[0], level=4)][:REPORTERS]:
+            form = forms.one_form(db, unit, period)
+            values = _values(form, _profile(rng, {}), rng)
+            plans.append((unit.code, {f"{code}|{option}": str(v) for (code, option), v in values.items()}))
+    return plans
+
+
+def _reporter(base: str, code: str, values: dict, period: str, timings: dict, errors: list,
+              ready: threading.Barrier) -> None:
+    with httpx.Client(base_url=base, timeout=60) as client:
+        page = client.get("/signin")
+        client.post("/signin", data={"csrf_token": CSRF.search(page.text).group(1), "username": f"r{code}",
+                                     "password": DEMO_PASSWORD, "next": "/"})
+        token = CSRF.search(client.get("/").text).group(1)
+        ready.wait()  # signing in (argon2) is not what is measured: everyone starts the form together
+        body = {"orgUnit": code, "period": period,
+                "dataValues": [{"dataElement": k.split("|")[0], "categoryOption": k.split("|")[1], "value": v}
+                               for k, v in values.items()]}
+        pace = random.Random(code)
+        for step, payload in (("form", None), ("save", body), ("submit", {**body, "complete": True,
+                                                                           "explanations": {}})):
+            time.sleep(pace.uniform(0.5, 2.0))  # a person reads and types between steps
+            start = time.perf_counter()
+            if payload is None:
+                response = client.get(f"/forms/{code}/{period}")
+            else:
+                response = client.post("/api/v1/dataValueSets", json=payload, headers={"X-CSRF-Token": token})
+            timings[step].append(time.perf_counter() - start)
+            if response.status_code >= 400 and not (step == "submit" and response.status_code == 422):
+                errors.append(f"{code} {step}: {response.status_code} {response.text[:200]}")
+
+
+def _health(base: str, count: int) -> float:
+    def hit(n: int) -> None:
+        with httpx.Client(base_url=base) as client:
+            for _ in range(n):
+                client.get("/healthz")
+    threads = [threading.Thread(target=hit, args=(count // REPORTERS,)) for _ in range(REPORTERS)]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return (count // REPORTERS * REPORTERS) / (time.perf_counter() - start)
+
+
+def run() -> None:
+    ensure_bench_keys()
+    with tempfile.TemporaryDirectory() as folder:
+        os.environ["FILLONCE_DATABASE_URL"] = f"sqlite:///{Path(folder) / 'load.db'}"
+        runtime = open_runtime(load_settings(), upgrade=True)
+        with runtime.session() as db:
+            build_demo(db)
+        period = period_of(MONTHLY, utcnow().date())
+        plans = _plans(runtime, period)
+        port = _free_port()
+        server = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "bench.reporters:app_factory",
+                                   "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+                                  env=os.environ.copy())
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(100):
+                try:
+                    if httpx.get(f"{base}/healthz").status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    time.sleep(0.1)
+            timings: dict[str, list[float]] = {"form": [], "save": [], "submit": []}
+            errors: list[str] = []
+            ready = threading.Barrier(len(plans))
+            threads = [threading.Thread(target=_reporter, args=(base, code, values, period.id, timings, errors, ready))
+                       for code, values in plans]
+            start = time.perf_counter()
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            elapsed = time.perf_counter() - start
+            requests = sum(len(v) for v in timings.values())
+            health = _health(base, 2000)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+        with runtime.session() as db:
+            stored = sum(len(entry.values_of(db, orgunits.get(db, code).id, period.id)) for code, _ in plans)
+            expected = sum(len([v for v in values.values() if v != ""]) for _, values in plans)
+            submitted = sum(entry.submission_of(db, orgunits.get(db, code).id, period.id) is not None
+                            for code, _ in plans)
+            report = verify(db, runtime.settings)
+        runtime.engine.dispose()
+    every = sorted(timings["save"] + timings["submit"])
+    p99 = every[min(len(every) - 1, int(len(every) * 0.99))] * 1000
+    print(f"# reporters: {len(plans)} reporters, {requests} requests in {elapsed:.1f} s; values {stored}/{expected}; "
+          f"submitted {submitted}; ledger {'verifies' if report.ok else report.problems[:2]}; errors {errors[:3]}",
+          flush=True)
+    print(f"# reporters: median save {statistics.median(timings['save']) * 1000:.0f} ms, "
+          f"submit {statistics.median(timings['submit']) * 1000:.0f} ms", flush=True)
+    figure("reporters", "save_submit_p99_ms", p99, "ms", "bare /healthz requests/s under 50 clients", health,
+           goal="p99 < 200 ms, no value lost or duplicated, ledger verifies",
+           met=p99 < 200 and stored == expected and report.ok and not errors, higher_is_better=False)
+    figure("reporters", "requests_per_second", requests / elapsed, "req/s", "bare /healthz requests/s", health,
+           goal="report (throughput beside the health endpoint)", met=True)
+
+
+def app_factory():
+    from fillonce.core.runtime import open_runtime
+    from fillonce.web.app import create_app
+
+    return create_app(open_runtime())
