@@ -77,8 +77,10 @@ def forms_xlsx(forms: Sequence[OneForm], values: dict[int, dict[tuple[str, str],
     for form in forms:
         _sheet(workbook, form, values.get(form.unit.id, {}))
         meta.append([form.unit.code[:31], form.unit.code, form.period.id, fingerprint(form)])
+    if not forms:  # a workbook needs a visible sheet: say why it is empty
+        workbook.create_sheet("说明").append(["没有需要填报的单位表格。"])
     meta.sheet_state = "hidden"
-    workbook.move_sheet(META, offset=len(forms))
+    workbook.move_sheet(META, offset=len(workbook.sheetnames) - 1)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
