@@ -93,7 +93,7 @@ def _specs(db: Session) -> int:
 
 
 def _month_before(db: Session, city: DemoCity, period) -> int:
-    """The month before last: slowly changing figures, so the next form arrives prefilled (带数下发)."""
+    """The first month: slowly changing figures, so the next form arrives prefilled (带数下发)."""
     rng = random.Random(2026)
     villages = [u for u in city.org_units if u.level == 4]
     count = 0
@@ -118,7 +118,8 @@ def build_demo(db: Session, progress: Callable[[str, int], None] = lambda step, 
     city = build_city()
     last = period_of(MONTHLY, utcnow().date()).previous()
     before = last.previous()
-    with replaying(_morning(before.start)):  # the city set itself up before the month before last
+    first = before.previous()
+    with replaying(_morning(first.start)):  # the city set itself up three months ago
         for department in city.departments:
             accounts.create_department(db, INSTALLER, department.code, department.name_zh, department.name_en)
         progress("departments", len(city.departments))
@@ -130,11 +131,12 @@ def build_demo(db: Session, progress: Callable[[str, int], None] = lambda step, 
         progress("accounts", len(city.people))
         published = _specs(db)
         progress("specs", published)
-    with replaying(_morning(before.end + timedelta(days=3))):
-        filled = _month_before(db, city, before)
+    with replaying(_morning(first.end + timedelta(days=3))):
+        filled = _month_before(db, city, first)
     progress("values", filled)
     villages = [u for u in city.org_units if u.level == 4]
-    submitted, missing = fill_month(db, villages, last, before)  # each village at its own moment
+    fill_month(db, villages, before, first)  # two reporting rounds, each village at its own moment
+    submitted, missing = fill_month(db, villages, last, before)
     progress("submitted", submitted)
     return DemoSummary(
         org_units_by_level=orgunits.count_by_level(db), departments=len(city.departments),

@@ -19,7 +19,7 @@ from fillonce.ledger import service as ledger
 from fillonce.orgunits.models import LEVEL_NAMES
 
 STEPS = {"departments": "部门 departments", "org_units": "单位 org units", "elements": "数据元 elements",
-         "accounts": "用户 accounts", "specs": "已发布报表 published specs", "values": "前月数据 values of the month before", "submitted": "上月已报送的村（社区） villages submitted last month"}
+         "accounts": "用户 accounts", "specs": "已发布报表 published specs", "values": "首月数据 values of the first month", "submitted": "上月已报送的村（社区） villages submitted last month"}
 
 
 def _fresh_database(url: str) -> None:
