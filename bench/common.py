@@ -68,3 +68,22 @@ def ensure_bench_keys() -> None:
     from fillonce.ledger import keys
 
     keys.ensure_keys(load_settings())
+
+
+@contextmanager
+def demo_city() -> Iterator:
+    """The demo city built into a throwaway SQLite file (FILLONCE_DATABASE_URL points at it); yields the runtime."""
+    from fillonce.core.config import load_settings
+    from fillonce.core.runtime import open_runtime
+    from fillonce.demo.build import build_demo
+
+    ensure_bench_keys()
+    with tempfile.TemporaryDirectory() as folder:
+        os.environ["FILLONCE_DATABASE_URL"] = f"sqlite:///{Path(folder) / 'demo.db'}"
+        runtime = open_runtime(load_settings(), upgrade=True)
+        with runtime.session() as db:
+            build_demo(db)
+        try:
+            yield runtime
+        finally:
+            runtime.engine.dispose()

@@ -3,29 +3,20 @@ unit at a time."""
 
 from __future__ import annotations
 
-import os
-import tempfile
 import time
 
 from sqlalchemy import select
 
-from bench.common import ensure_bench_keys, figure
-from fillonce.core.config import load_settings
+from bench.common import demo_city, figure
 from fillonce.core.db import utcnow
-from fillonce.core.runtime import open_runtime
-from fillonce.demo.build import build_demo
 from fillonce.forms import service as forms
 from fillonce.orgunits.models import OrgUnit
 from fillonce.periods.ids import MONTHLY, QUARTERLY, period_of
 
 
 def run() -> None:
-    ensure_bench_keys()
-    with tempfile.TemporaryDirectory() as folder:
-        os.environ["FILLONCE_DATABASE_URL"] = f"sqlite:///{folder}/demo.db"
-        runtime = open_runtime(load_settings(), upgrade=True)
+    with demo_city() as runtime:
         with runtime.session() as db:
-            build_demo(db)
             villages = list(db.scalars(select(OrgUnit).where(OrgUnit.level == 4)))
             today = utcnow().date()
             for period in (period_of(MONTHLY, today), period_of(QUARTERLY, today)):
@@ -43,4 +34,3 @@ def run() -> None:
                 figure("one_form", f"all_villages_seconds_{period.type}", batch, "s",
                        "the same forms built one unit at a time, s", single,
                        goal="< 1 s for all 300 villages", met=batch < 1, higher_is_better=False)
-        runtime.engine.dispose()

@@ -11,18 +11,15 @@ import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
-from pathlib import Path
 
 import httpx
 
-from bench.common import ensure_bench_keys, figure
-from fillonce.core.config import load_settings
+from bench.common import demo_city, figure
 from fillonce.core.db import utcnow
 from fillonce.core.runtime import open_runtime
-from fillonce.demo.build import DEMO_PASSWORD, build_demo
+from fillonce.demo.build import DEMO_PASSWORD
 from fillonce.demo.history import _profile, _values
 from fillonce.entry import service as entry
 from fillonce.forms import service as forms
@@ -92,12 +89,7 @@ def _health(base: str, count: int) -> float:
 
 
 def run() -> None:
-    ensure_bench_keys()
-    with tempfile.TemporaryDirectory() as folder:
-        os.environ["FILLONCE_DATABASE_URL"] = f"sqlite:///{Path(folder) / 'load.db'}"
-        runtime = open_runtime(load_settings(), upgrade=True)
-        with runtime.session() as db:
-            build_demo(db)
+    with demo_city() as runtime:
         period = period_of(MONTHLY, utcnow().date())
         plans = _plans(runtime, period)
         port = _free_port()
@@ -134,7 +126,6 @@ def run() -> None:
             submitted = sum(entry.submission_of(db, orgunits.get(db, code).id, period.id) is not None
                             for code, _ in plans)
             report = verify(db, runtime.settings)
-        runtime.engine.dispose()
     every = sorted(timings["save"] + timings["submit"])
     p99 = every[min(len(every) - 1, int(len(every) * 0.99))] * 1000
     print(f"# reporters: {len(plans)} reporters, {requests} requests in {elapsed:.1f} s; values {stored}/{expected}; "
@@ -150,7 +141,6 @@ def run() -> None:
 
 
 def app_factory():
-    from fillonce.core.runtime import open_runtime
     from fillonce.web.app import create_app
 
     return create_app(open_runtime())
