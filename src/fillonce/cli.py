@@ -86,6 +86,18 @@ def db_current() -> None:
     console.print(f"{current or '(empty)'} (code head: {migrate.head_revision()})")
 
 
+@db_app.command("revision")
+@clear_errors
+def db_revision(message: str) -> None:
+    """开发者：根据模型生成新的迁移 / developers: autogenerate a migration from the models."""
+    from fillonce.core import migrate
+    from fillonce.core.db import check_connection, make_engine
+
+    engine = make_engine(load_settings().database_url)
+    check_connection(engine)
+    migrate.make_revision(engine, message)
+
+
 @app.command()
 @clear_errors
 def serve(host: str = "127.0.0.1", port: int = 8000) -> None:

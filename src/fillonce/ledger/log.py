@@ -104,10 +104,6 @@ def record(
     )
 
 
-def pending(db: Session) -> list[PendingRecord]:
-    return db.info.get(PENDING, [])
-
-
 def discard_pending(db: Session) -> None:
     db.info.pop(PENDING, None)
 

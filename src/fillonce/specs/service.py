@@ -4,7 +4,6 @@ published → retired. Every step goes through the one write path."""
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -404,6 +403,3 @@ def retire(db: Session, actor: Actor, spec_id: int, reason: str) -> Spec:
     log.record(db, actor, "spec.retire", spec, reason=reason.strip())
     return spec
 
-
-def valid_on(spec: Spec, day: date) -> bool:
-    return spec.valid_until is None or day <= spec.valid_until
