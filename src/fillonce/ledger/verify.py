@@ -13,10 +13,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fillonce.accounts.models import Account, ApiToken, Department
-from fillonce.catalog.models import Category, DataElement
+from fillonce.core import models as all_models
 from fillonce.core.config import Settings
-from fillonce.entry.models import DataValue, Reopening, Submission
 from fillonce.ledger import keys, log, merkle, note
 from fillonce.ledger.checkpoint import open_checkpoint
 from fillonce.ledger.cosignature import (
@@ -25,13 +23,14 @@ from fillonce.ledger.cosignature import (
     verify_cosignatures,
 )
 from fillonce.ledger.models import Checkpoint, Cosignature, LedgerEntry, LedgerNode
-from fillonce.orgunits.models import OrgUnit
-from fillonce.reports.models import BuiltReport, Subscription
-from fillonce.specs.models import Spec
 
 CHUNK_LEVEL = 14  # 16,384 entries per chunk
-LEDGERED_MODELS = (OrgUnit, Department, Account, ApiToken, Category, DataElement, Spec, DataValue, Submission,
-                   Reopening, Subscription, BuiltReport)
+
+
+def ledgered_models() -> list[type]:
+    """Every mapped class whose rows the ledger describes: those with `ledger_content()`."""
+    classes = (mapper.class_ for mapper in all_models.Base.registry.mappers)
+    return sorted((c for c in classes if hasattr(c, "ledger_content")), key=lambda c: c.__tablename__)
 
 
 @dataclass
@@ -234,7 +233,7 @@ def _check_checkpoints(db: Session, settings: Settings, report: Report) -> None:
 
 def _check_tables(db: Session, settings: Settings, expected: dict[str, bytes | None], report: Report) -> None:
     salt = keys.salt(settings)
-    for model in LEDGERED_MODELS:
+    for model in ledgered_models():
         table = model.__tablename__
         for instance in db.scalars(select(model)).yield_per(2000):
             key = f"{table}:{instance.id}"
