@@ -1,0 +1,114 @@
+"""Registers (台账): record-level data a department already keeps, one row per person or case.
+
+A register's records are never asked of the grassroots; indicators count them instead. ID numbers and
+phones are stored encrypted (readable only by the owning department) beside a keyed hash that finds the
+same person across registers without the number itself.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from fillonce.accounts.models import Department
+from fillonce.core.db import Base, UTCDateTime
+
+# The person fields a column can be mapped to; any other column maps to a catalogue element ("element:CODE").
+PERSON_FIELDS = ("id_number", "name", "sex", "birth_date", "address", "org_unit", "status", "phone")
+SENSITIVE_FIELDS = ("id_number", "phone")
+CHANGES = ("added", "changed", "removed")
+
+
+class Register(Base):
+    """One department's register, with the mapping from its file's column headers to fields."""
+
+    __tablename__ = "register"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name_zh: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200), default="")
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id"), index=True)
+    # Registers sharing a group may not list the same person (e.g. 低保 and 特困供养 are exclusive).
+    exclusive_group: Mapped[str] = mapped_column(String(32), default="")
+    # [{"header": "身份证号", "field": "id_number" | "element:CODE", "required": true}, ...]
+    columns: Mapped[list] = mapped_column(JSON, default=list)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    department: Mapped[Department] = relationship(lazy="joined")
+
+    def ledger_content(self) -> dict:
+        return {"code": self.code, "name_zh": self.name_zh, "name_en": self.name_en,
+                "department_id": self.department_id, "exclusive_group": self.exclusive_group,
+                "columns": self.columns}
+
+
+class RegisterImport(Base):
+    """One load of a register file (or API batch): what it added, changed and removed.
+
+    Its ledger entry carries the counts and a digest over its changes, never a person's data.
+    """
+
+    __tablename__ = "register_import"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    register_id: Mapped[int] = mapped_column(ForeignKey("register.id"), index=True)
+    file_name: Mapped[str] = mapped_column(String(255), default="")
+    file_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    full: Mapped[bool] = mapped_column(default=True)  # a full re-import removes the records absent from it
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    imported_by: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
+    rows: Mapped[int] = mapped_column(Integer, default=0)
+    added: Mapped[int] = mapped_column(Integer, default=0)
+    changed: Mapped[int] = mapped_column(Integer, default=0)
+    removed: Mapped[int] = mapped_column(Integer, default=0)
+    rejected: Mapped[int] = mapped_column(Integer, default=0)
+    changes_digest: Mapped[str] = mapped_column(String(64), default="")
+
+    def ledger_content(self) -> dict:
+        return {"register_id": self.register_id, "file_name": self.file_name, "file_sha256": self.file_sha256,
+                "full": self.full, "rows": self.rows, "added": self.added, "changed": self.changed,
+                "removed": self.removed, "rejected": self.rejected, "changes_digest": self.changes_digest}
+
+
+class RegisterRecord(Base):
+    """One person (or case) in a register. A removed record stays, so past periods still count it."""
+
+    __tablename__ = "register_record"
+    __table_args__ = (
+        UniqueConstraint("register_id", "person_key"),
+        Index("ix_register_record_register_unit", "register_id", "org_unit_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    register_id: Mapped[int] = mapped_column(ForeignKey("register.id"))
+    org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), index=True)
+    # HMAC-SHA256 of the normalised ID number under the register key: the same person across registers.
+    person_key: Mapped[str] = mapped_column(String(64), index=True)
+    id_number_enc: Mapped[str] = mapped_column(Text)  # AES-GCM, base64
+    id_masked: Mapped[str] = mapped_column(String(18))  # 3201**********1234
+    name: Mapped[str] = mapped_column(String(100), default="")
+    sex: Mapped[str] = mapped_column(String(1), default="")  # M | F | ""
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    address: Mapped[str] = mapped_column(String(400), default="")
+    phone_enc: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(40), default="")
+    attributes: Mapped[dict] = mapped_column(JSON, default=dict)  # element code -> canonical text
+    row_digest: Mapped[str] = mapped_column(String(64))  # SHA-256 of the canonical record
+    added_on: Mapped[date] = mapped_column(Date)
+    removed_on: Mapped[date | None] = mapped_column(Date)
+
+
+class RegisterChange(Base):
+    """One record's change in one import; the import's digest covers these rows in id order."""
+
+    __tablename__ = "register_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("register_import.id"), index=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("register_record.id"), index=True)
+    change: Mapped[str] = mapped_column(String(8))
+    digest_before: Mapped[str] = mapped_column(String(64), default="")
+    digest_after: Mapped[str] = mapped_column(String(64), default="")
