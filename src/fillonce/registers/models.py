@@ -78,7 +78,8 @@ class RegisterRecord(Base):
 
     __tablename__ = "register_record"
     __table_args__ = (
-        UniqueConstraint("register_id", "person_key"),
+        # One person once per unit; the same person under two units of one register is a finding, not an error.
+        UniqueConstraint("register_id", "person_key", "org_unit_id"),
         Index("ix_register_record_register_unit", "register_id", "org_unit_id"),
     )
 

@@ -69,7 +69,7 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['org_unit_id'], ['org_unit.id'], name=op.f('fk_register_record_org_unit_id_org_unit')),
     sa.ForeignKeyConstraint(['register_id'], ['register.id'], name=op.f('fk_register_record_register_id_register')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_register_record')),
-    sa.UniqueConstraint('register_id', 'person_key', name=op.f('uq_register_record_register_id'))
+    sa.UniqueConstraint('register_id', 'person_key', 'org_unit_id', name=op.f('uq_register_record_register_id'))
     )
     op.create_index(op.f('ix_register_record_org_unit_id'), 'register_record', ['org_unit_id'], unique=False)
     op.create_index(op.f('ix_register_record_person_key'), 'register_record', ['person_key'], unique=False)
