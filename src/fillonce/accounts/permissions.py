@@ -161,6 +161,35 @@ def _view_history(actor: Actor, object_type: Any) -> bool:
     return object_type in PUBLIC_HISTORY or _readers_of_ledger(actor, object_type)
 
 
+# ---- quality findings (issue 6) -------------------------------------------------------------------
+def _view_quality(actor: Actor, obj: Any) -> bool:
+    """The quality page: officials (their subtree), departments (their findings), office, auditors."""
+    return actor.role in {"official", "dept_staff", "office", "auditor", "admin"}
+
+
+def _view_finding(actor: Actor, finding: Any) -> bool:
+    if actor.role in {"office", "auditor", "admin"}:
+        return True
+    if actor.role == "official":
+        return finding.unit is not None and actor.covers(finding.unit)
+    return actor.role == "dept_staff" and finding.department_id is not None and actor.department_id == finding.department_id
+
+
+def _explain_finding(actor: Actor, finding: Any) -> bool:
+    """The unit's officials above it, the department it concerns, the office; never the unit itself."""
+    if actor.role == "office":
+        return True
+    if actor.role == "official":
+        return finding.unit is not None and actor.covers(finding.unit) and actor.org_unit_id != finding.unit.id
+    return actor.role == "dept_staff" and finding.department_id is not None and actor.department_id == finding.department_id
+
+
+def _quality_card(actor: Actor, unit: Any) -> bool:
+    """A unit's quality card: its own reporters, the officials above, departments, office, auditors."""
+    return actor.role in {"dept_staff", "office", "auditor", "admin"} or (
+        actor.role in {"reporter", "official"} and actor.covers(unit))
+
+
 POLICY: dict[str, Callable[[Actor, Any], bool]] = {
     "orgunit.view": _anyone,
     "orgunit.view_detail": _view_unit_detail,
@@ -191,6 +220,12 @@ POLICY: dict[str, Callable[[Actor, Any], bool]] = {
     "ledger.view": _readers_of_ledger,
     "ledger.history": _view_history,
     "ledger.checkpoint": _admin,
+    # quality findings (issue 6)
+    "quality.run": _steward,
+    "quality.view": _view_quality,
+    "quality.view_finding": _view_finding,
+    "quality.explain": _explain_finding,
+    "quality.card": _quality_card,
 }
 
 

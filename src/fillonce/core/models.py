@@ -6,6 +6,7 @@ from fillonce.core.db import Base
 from fillonce.entry import models as _entry  # noqa: F401
 from fillonce.ledger import models as _ledger  # noqa: F401
 from fillonce.orgunits import models as _orgunits  # noqa: F401
+from fillonce.quality import models as _quality  # noqa: F401  (quality findings)
 from fillonce.registers import models as _registers  # noqa: F401
 from fillonce.reports import models as _reports  # noqa: F401
 from fillonce.specs import models as _specs  # noqa: F401

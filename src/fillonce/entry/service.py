@@ -176,17 +176,19 @@ def save_values(db: Session, actor: Actor, unit_code: str, period_id: str,
     changed = 0
     for element, option, value in changes:
         current = existing.get((element.id, option))
+        # Which datum an entry is about, by name (never its value): a deleted row can still be traced.
+        which = {"unit": unit.code, "period": period.id, "element": element.code, "option": option}
         if current is not None and value is None:
             db.delete(current)
-            log.record(db, actor, "value.delete", current, effect="delete", reason=reason)
+            log.record(db, actor, "value.delete", current, effect="delete", reason=reason, details=which)
         elif current is not None and current.value != value:
             current.value, current.updated_at = value, utcnow()
-            log.record(db, actor, "value.update", current, reason=reason)
+            log.record(db, actor, "value.update", current, reason=reason, details=which)
         elif current is None and value is not None:
             row = DataValue(element_id=element.id, category_option=option, org_unit_id=unit.id, period=period.id,
                             value=value, updated_at=utcnow())
             db.add(row)
-            log.record(db, actor, "value.create", row, reason=reason)
+            log.record(db, actor, "value.create", row, reason=reason, details=which)
         else:
             continue
         changed += 1

@@ -1,0 +1,1 @@
+"""Data-quality findings: omission, late, duplicate and false reporting, and concealment."""
