@@ -450,3 +450,24 @@ def reports_rebuild() -> None:
     for report in built:
         console.print(f"{report.period} {report.filename} sha256={report.sha256[:16]}…")
     console.print(f"生成 {len(built)} 份 / built {len(built)}")
+
+
+# ---- quality findings (issue 6) ------------------------------------------------------------------
+quality_app = typer.Typer(help="数据质量 / data-quality findings", no_args_is_help=True)
+app.add_typer(quality_app, name="quality")
+
+
+@quality_app.command("run")
+@clear_errors
+def quality_run(period: str, as_user: str = AS_USER) -> None:
+    """对某期运行全部质量检查 / run every quality check for a period."""
+    from fillonce.quality import service as quality
+
+    runtime = _runtime()
+    with runtime.session() as db:
+        summary = quality.run_checks(db, _actor(db, as_user), period)
+    table = Table("类别 kind", "发现 found", title=f"{summary.period}")
+    for kind, count in summary.found.items():
+        table.add_row(kind, str(count))
+    console.print(table)
+    console.print(f"新增 new: {summary.new}  不再出现 cleared: {summary.cleared}")

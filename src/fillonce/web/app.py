@@ -26,6 +26,7 @@ from fillonce.ledger.routes import api as ledger_api
 from fillonce.ledger.routes import router as ledger_pages
 from fillonce.orgunits.routes import api as orgunits_api
 from fillonce.orgunits.routes import router as orgunits_pages
+from fillonce.quality.routes import router as quality_pages  # quality findings (issue 6)
 from fillonce.reports import subscriptions
 from fillonce.reports.routes import api as reports_api
 from fillonce.reports.routes import router as reports_pages
@@ -122,6 +123,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     pages = (accounts_pages, orgunits_pages, catalog_pages, specs_pages, ledger_pages, forms_pages, audit_pages,
              reports_pages)
+    pages += (quality_pages,)  # quality findings (issue 6)
     for router in pages:
         app.include_router(router, include_in_schema=False)  # HTML pages are not part of the JSON API
     for router in (orgunits_api, catalog_api, specs_api, values_api, reports_api, ledger_api):
