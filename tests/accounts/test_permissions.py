@@ -52,6 +52,12 @@ MATRIX: dict[str, tuple[str, frozenset[str]]] = {
     "entry.reopen": ("departments MZJ", frozenset({"erin", "frank", "judy"})),
     "entry.review": ("unit V1", frozenset({"carol"})),
     "entry.edit": ("unit V1", frozenset({"alice", "carol"})),
+    # quality findings (issue 6)
+    "quality.run": ("nothing", frozenset({"heidi", "judy"})),
+    "quality.view": ("nothing", frozenset({"carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy"})),
+    "quality.view_finding": ("finding V1-MZJ", frozenset({"carol", "erin", "frank", "heidi", "ivan", "judy"})),
+    "quality.explain": ("finding V1-MZJ", frozenset({"carol", "erin", "frank", "heidi"})),
+    "quality.card": ("unit V1", frozenset({"alice", "carol", "erin", "frank", "grace", "heidi", "ivan", "judy"})),
 }
 
 # The same actions on other objects: scope decides, not the role alone.
@@ -81,6 +87,9 @@ SCOPED: list[tuple[str, str, frozenset[str]]] = [
     ("entry.edit", "unit V3", frozenset({"bob", "dave"})),
     ("entry.review", "unit V3", frozenset({"dave"})),
     ("entry.review", "unit S1", frozenset()),
+    ("quality.explain", "finding S1-", frozenset({"heidi"})),  # nobody explains their own unit's finding
+    ("quality.view_finding", "finding V3-WJW", frozenset({"dave", "grace", "heidi", "ivan", "judy"})),
+    ("quality.card", "unit V3", frozenset({"bob", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy"})),
 ]
 
 
@@ -106,7 +115,13 @@ def _object(story, name: str):
         "history": lambda: code,  # the history of every object of a type, named by its table
         "spec": lambda: _spec(db, *code.split("-")),  # a spec in a status, of a department
         "departments": lambda: {accounts.get_department(db, c).id for c in code.split(",")},
+        "finding": lambda: _finding(db, *code.split("-")),  # a quality finding: unit-department
     }[kind]()
+
+
+def _finding(db, unit_code: str, department_code: str):
+    department = accounts.get_department(db, department_code) if department_code else None
+    return SimpleNamespace(unit=orgunits.get(db, unit_code), department_id=department.id if department else None)
 
 
 def _spec(db, status: str, department_code: str):

@@ -16,6 +16,7 @@ REPORT_READERS = frozenset({"carol", "dave", "erin", "frank", "heidi", "ivan", "
 FOLLOW_UP = frozenset({"carol", "dave", "heidi", "ivan", "judy"})
 LEDGER = frozenset({"heidi", "ivan", "judy"})
 STEWARDS = frozenset({"heidi", "judy"})
+QUALITY = frozenset({"carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy"})  # quality findings (issue 6)
 
 # route pattern -> (the URL tried, who gets it)
 MATRIX = {
@@ -49,6 +50,14 @@ MATRIX = {
     "/reports": ("/reports", EVERYONE),
     "/reports/subscriptions": ("/reports/subscriptions", EVERYONE),
     "/reports/{spec_id}": ("/reports/{published}?period=202611", REPORT_READERS),
+    # quality findings (issue 6); a finding's own page is tried with its people in tests/quality
+    "/quality": ("/quality", QUALITY),
+    "/quality/findings.xlsx": ("/quality/findings.xlsx", QUALITY),
+    "/quality/findings/{finding_id}": ("/quality/findings/0", frozenset()),
+    "/quality/dashboard": ("/quality/dashboard", QUALITY),
+    "/quality/charts/{name}.svg": ("/quality/charts/trend.svg", QUALITY),
+    "/quality/units/{code}": ("/quality/units/V1", UNIT_READERS),
+    "/quality/units/{code}/trend.svg": ("/quality/units/V1/trend.svg", UNIT_READERS),
     "/api/v1/orgunits": ("/api/v1/orgunits", EVERYONE),
     "/api/v1/orgunits/{code}": ("/api/v1/orgunits/V1", EVERYONE),
     "/api/v1/elements": ("/api/v1/elements", EVERYONE),

@@ -3,6 +3,8 @@ SVG charts, and a unit's quality card."""
 
 from __future__ import annotations
 
+import json
+
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
@@ -72,7 +74,10 @@ def findings_xlsx(kind: str = "", unit: str = "", period: str = "", status: str 
 def _detail(request: Request, who: Visitor, db: Session, finding_id: int, problems=(), status_code=200):
     finding = quality.get(db, who.actor, finding_id)
     unit = quality.units_of(db, [finding]).get(finding.org_unit_id)
+    evidence = {key: json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else value
+                for key, value in finding.evidence.items()}
     return render(request, who, "quality/finding.html", status_code=status_code, finding=finding, unit=unit,
+                  evidence=evidence,
                   explanation=quality.explanation_of(db, finding), may_explain=quality.may_explain(db, who.actor, finding),
                   problems=list(problems), **_words(who))
 
