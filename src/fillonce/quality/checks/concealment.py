@@ -117,11 +117,13 @@ def _version_value(db: Session, salt: bytes, index: int | None, change: Change, 
 
 
 def after_deadline(db: Session, data: PeriodData, salt: bytes) -> Iterator[Found]:
-    """Values lowered or deleted after the unit's deadline (the change itself is in the ledger)."""
+    """Reported values lowered or deleted after the unit's deadline (the change itself is in the ledger).
+    Drafts corrected before a late first submission are late reporting, not concealment."""
+    first = _first_submissions(db, data)
     by_object: dict[str, list[Change]] = defaultdict(list)
     for change in _changes(db, data):
         due = data.window(change.unit_id).due
-        if due is not None and change.at.date() > due:
+        if due is not None and change.at.date() > due and change.index > first.get(change.unit_id, change.index):
             by_object[change.object_id].append(change)
     reopenings = _reopenings(db, data)
     current = {str(v.id): v.value for v in db.scalars(select(DataValue).where(
