@@ -113,7 +113,8 @@ def _month(totals: dict[int, dict[str, float]], peers: int = 6):
                                    aggregation="sum", owner_department_id=1, value_type="integer"),
                 8: SimpleNamespace(id=8, code="POP_REGISTERED", name_zh="人口", name_en="", slowly_changing=True,
                                    aggregation="sum", owner_department_id=1, value_type="integer")}
-    data = SimpleNamespace(period=period, units=units, elements=elements,
+    data = SimpleNamespace(period=period, units=units, elements=elements, recent_ids=["202609", "202608", "202607", "202606"],
+                           season_ids=["202510", "202410", "202310"],
                            submissions={u: SimpleNamespace(explanations={}) for u in units},
                            totals={u: {7: totals.get(u, {"202610": 40.0}), 8: {"202610": 1000.0}} for u in units})
     data.reported = lambda: list(units)

@@ -74,6 +74,8 @@ class PeriodData:
     elements: dict[int, DataElement]
     # unit -> element -> {period id: the element's total}: this period and the history
     totals: dict[int, dict[int, dict[str, float]]] = field(default_factory=dict)
+    season_ids: list[str] = field(default_factory=list)  # the same period in earlier years, newest first
+    recent_ids: list[str] = field(default_factory=list)  # the periods just before, newest first
     # unit -> the distinct numbers it reported in this period and the recent history (options included)
     numbers: dict[int, list[float]] = field(default_factory=dict)
 
@@ -113,7 +115,9 @@ def load(db: Session, period: Period, today: date) -> PeriodData:
     submissions = {s.org_unit_id: s for s in db.scalars(select(Submission).where(Submission.period == period.id))}
     elements = {e.id: e for e in db.scalars(select(DataElement))}
     data = PeriodData(period, today, units, unit_specs, _required(db, list(units.values()), unit_specs, period),
-                      dict(values), submissions, elements)
+                      dict(values), submissions, elements,
+                      season_ids=[year_earlier(period, years).id for years in range(1, SEASONS_BACK + 1)],
+                      recent_ids=[p.id for p in recent_periods(period)])
     _load_numbers(db, data)
     return data
 
@@ -121,9 +125,8 @@ def load(db: Session, period: Period, today: date) -> PeriodData:
 def _load_numbers(db: Session, data: PeriodData) -> None:
     """One query for the numeric values of this period and its history, summed to totals per element
     (an element divided by sex has no total row: its options add up to it)."""
-    seasons = [year_earlier(data.period, years).id for years in range(1, SEASONS_BACK + 1)]
-    wanted = {data.period.id, *seasons, *(p.id for p in recent_periods(data.period))}
-    recent = {data.period.id, *(p.id for p in recent_periods(data.period))}
+    wanted = {data.period.id, *data.season_ids, *data.recent_ids}
+    recent = {data.period.id, *data.recent_ids}
     numeric = {e.id for e in data.elements.values() if e.value_type in NUMERIC}
     totals: dict[int, dict[int, dict[str, float]]] = defaultdict(lambda: defaultdict(dict))
     parts: dict[tuple[int, int], dict[str, float]] = defaultdict(lambda: defaultdict(float))

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from fillonce.core.i18n import Text
 from fillonce.entry.checks import failures
 from fillonce.quality import stats
-from fillonce.quality.context import SEASONS_BACK, Found, PeriodData, recent_periods, year_earlier
+from fillonce.quality.context import Found, PeriodData
 from fillonce.registers.models import Register, RegisterRecord
 
 MIN_HISTORY = 3  # periods of the unit's own history before its figures are judged against it
@@ -53,11 +53,10 @@ def _material(value: float, centre: float) -> bool:
 
 def _own_reference(data: PeriodData, by_period: dict[str, float]) -> tuple[str, dict[str, float]]:
     """The same period of earlier years when there are enough of them (seasons), else recent periods."""
-    seasons = {p.id: by_period[p.id] for years in range(1, SEASONS_BACK + 1)
-               if (p := year_earlier(data.period, years)).id in by_period}
+    seasons = {p: by_period[p] for p in data.season_ids if p in by_period}
     if len(seasons) >= MIN_HISTORY:
         return "same_period_earlier_years", seasons
-    return "recent_periods", {p.id: by_period[p.id] for p in recent_periods(data.period) if p.id in by_period}
+    return "recent_periods", {p: by_period[p] for p in data.recent_ids if p in by_period}
 
 
 def outliers_own_history(data: PeriodData) -> Iterator[Found]:
