@@ -191,6 +191,9 @@ POLICY: dict[str, Callable[[Actor, Any], bool]] = {
     "ledger.view": _readers_of_ledger,
     "ledger.history": _view_history,
     "ledger.checkpoint": _admin,
+    # indicators (不报统计): aggregate figures anyone signed in reads; the owner department's authors define them
+    "indicator.view": _anyone,
+    "indicator.author": _author_spec,
 }
 
 
