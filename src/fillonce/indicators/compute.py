@@ -206,3 +206,34 @@ def _derive(db: Session, derived: list[Indicator], period: Period, chains: dict[
                 columns[name] = _element_figures(db, element, period, chains) if element else {}
         values[indicator.code] = {
             unit: formula.evaluate({name: column.get(unit) for name, column in columns.items()}) for unit in chains}
+
+
+@dataclass(frozen=True)
+class Bound:
+    """The figures a spec field bound to an indicator shows, with where they come from."""
+
+    indicator: Indicator
+    source: str  # the indicator's definition in words, shown beside the figure
+    values: dict[int, Figure]  # unit id -> figure
+
+
+def bound_figures(db: Session, period: Period, element_ids: set[int],
+                  within: OrgUnit | None = None) -> dict[int, Bound]:
+    """For each element an indicator answers: that indicator's figures for the period (element id -> Bound)."""
+    if not element_ids:
+        return {}
+    answering = list(db.scalars(select(Indicator).where(Indicator.element_id.in_(element_ids))))
+    if not answering:
+        return {}
+    result = compute(db, period, [i.code for i in answering], within)
+    return {i.element_id: Bound(i, expressions.describe(i), result.values[i.code]) for i in answering}
+
+
+def bound_notes(db: Session, fields: Iterable) -> list[str]:
+    """One line per spec field bound to an indicator: the column, the indicator and its definition."""
+    bound = [f for f in fields if f.kind == "register" and f.element_id is not None]
+    answering = {i.element_id: i for i in db.scalars(select(Indicator).where(
+        Indicator.element_id.in_([f.element_id for f in bound])))} if bound else {}
+    return [f"{f.label_zh}（{f.key}）：不向基层收集，由指标 {answering[f.element_id].code}"
+            f"《{answering[f.element_id].name_zh}》计算；{expressions.describe(answering[f.element_id])}"
+            for f in bound if f.element_id in answering]
