@@ -80,5 +80,5 @@ def count(story, code: str, register_code: str, element_code: str = "", **change
     author = story.erin if register_code == "DIBAO" else story.grace
     department = "MZJ" if register_code == "DIBAO" else "WJW"
     return indicators.create(story.db, author, indicators.IndicatorInput(
-        code=code, name_zh=code, kind=changes.pop("kind", "count"), department_code=department,
+        code=code, name_zh=changes.pop("name_zh", code), kind=changes.pop("kind", "count"), department_code=department,
         register_code=register_code, element_code=element_code, **changes))
