@@ -15,6 +15,8 @@ from fillonce.indicators import service as indicators
 from fillonce.ledger import log
 from fillonce.orgunits import service as orgunits
 from fillonce.registers.models import Register, RegisterRecord
+from fillonce.specs.draft import FieldDraft
+from spec_stories import civil_monthly
 
 EARLY = date(2020, 1, 1)
 
@@ -82,3 +84,11 @@ def count(story, code: str, register_code: str, element_code: str = "", **change
     return indicators.create(story.db, author, indicators.IndicatorInput(
         code=code, name_zh=changes.pop("name_zh", code), kind=changes.pop("kind", "count"), department_code=department,
         register_code=register_code, element_code=element_code, **changes))
+
+
+BOUND_HOUSEHOLDS = FieldDraft("DB_H", "低保户数", kind="register", element_code="DIBAO_HOUSEHOLDS")
+
+
+def bound_fields() -> list[FieldDraft]:
+    """The civil-affairs monthly spec with 低保户数 bound to the register indicator answering DIBAO_HOUSEHOLDS."""
+    return [BOUND_HOUSEHOLDS if f.key == "DB_H" else f for f in civil_monthly().fields]

@@ -15,28 +15,13 @@ from fillonce.reports import service as reports
 from fillonce.specs import gate
 from fillonce.specs import service as specs
 from fillonce.specs.draft import FieldDraft
-from registers_fixture import count, with_registers
-from spec_stories import civil_monthly, publish
-
-BOUND_HOUSEHOLDS = FieldDraft("DB_H", "低保户数", kind="register", element_code="DIBAO_HOUSEHOLDS")
-
-
-def _bound_fields():
-    return [BOUND_HOUSEHOLDS if f.key == "DB_H" else f for f in civil_monthly().fields]
-
-
-@pytest.fixture
-def bound(city):
-    regs = with_registers(city)
-    count(regs, "DIBAO_HH_COUNT", "DIBAO", "DIBAO_HOUSEHOLDS", kind="distinct", attribute="HOUSEHOLD_ID")
-    regs.spec = publish(regs, civil_monthly(fields=_bound_fields()), regs.erin)
-    return regs
-
+from registers_fixture import bound_fields, with_registers
+from spec_stories import civil_monthly
 
 def test_a_register_field_needs_an_indicator_answering_its_element(city):
     with_registers(city)
     with pytest.raises(ValidationError, match="DB_H.*没有指标计算数据元 DIBAO_HOUSEHOLDS"):
-        specs.create_draft(city.db, city.erin, civil_monthly(fields=_bound_fields()))
+        specs.create_draft(city.db, city.erin, civil_monthly(fields=bound_fields()))
 
 
 def test_a_register_field_cannot_be_disaggregated(bound):

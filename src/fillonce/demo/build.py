@@ -15,6 +15,7 @@ from fillonce.catalog import service as catalog
 from fillonce.core.db import replaying, utcnow
 from fillonce.core.writepath import write_service
 from fillonce.demo.city import DemoCity, build_city
+from fillonce.demo import indicators as demo_indicators
 from fillonce.demo.history import fill_month
 from fillonce.demo.specs import demo_specs, waiting_spec
 from fillonce.entry import service as entry
@@ -131,6 +132,7 @@ def build_demo(db: Session, progress: Callable[[str, int], None] = lambda step, 
         progress("accounts", len(city.people))
         published = _specs(db)
         progress("specs", published)
+        progress("indicators", demo_indicators.build(db)[0])  # indicators: after the registers step and the specs
     with replaying(_morning(first.end + timedelta(days=3))):
         filled = _month_before(db, city, first)
     progress("values", filled)
