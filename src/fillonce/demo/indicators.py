@@ -62,7 +62,7 @@ COLUMN_ELEMENTS = (("HOUSEHOLD_ID", "户编号", "text", "MZJ", ()),
 
 
 @write_service
-def _register_definitions(db: Session) -> None:
+def register_definitions(db: Session) -> None:
     """The register definitions the indicators read, when the registers step has not made them.
 
     With the registers step (which runs before this one and loads the people) they already exist and
@@ -107,7 +107,7 @@ def _author_office(db: Session):
 
 def build(db: Session) -> tuple[int, int]:
     """Define the indicators and bind every published spec's fields they answer; returns (indicators, specs)."""
-    _register_definitions(db)
+    register_definitions(db)
     for definition in INDICATORS:
         indicators.create(db, _author(db, definition.department_code), definition)
     bound = {d.element_code for d in INDICATORS if d.element_code}
