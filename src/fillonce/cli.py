@@ -497,7 +497,9 @@ def indicators_burden(periods: list[str] = typer.Argument(None, help="报告期�
     """指标从“一表通”中去掉的基层填报项 / the grassroots fields the indicators took off the one form."""
     from fillonce.core.db import utcnow
     from fillonce.indicators.burden import relief
-    from fillonce.periods.ids import parse_period, period_of
+    import statistics
+
+    from fillonce.periods.ids import parse_period, period_of, periods_per_year
     from fillonce.specs.gate import published_specs
 
     runtime = _runtime()
@@ -515,6 +517,13 @@ def indicators_burden(periods: list[str] = typer.Argument(None, help="报告期�
     console.print(table)
     console.print(f"合计 total: {sum(r.removed for r in found)} 项（各期合计 summed over the periods）；"
                   f"{sum(r.cells_per_year for r in found)} 项次/年 cells a year")
+    yearly: dict[str, float] = {}
+    for r in found:
+        for u in r.units:
+            yearly[u.unit_code] = yearly.get(u.unit_code, 0) + u.removed * periods_per_year(r.period.type)
+    if yearly:
+        console.print(f"每单位每年少填 fields a unit no longer fills a year: 最多 max {max(yearly.values()):g}，"
+                      f"中位数 median {statistics.median(yearly.values()):g}（{len(yearly)} 个单位 units）")
     if detail:
         for r in found:
             for u in r.units:

@@ -13,6 +13,7 @@ from fillonce.core.runtime import Runtime
 from fillonce.indicators.burden import relief
 from fillonce.periods.ids import parse_period
 from fillonce.specs.draft import FieldDraft
+from registers_fixture import BOUND_HOUSEHOLDS
 from spec_stories import civil_monthly, publish
 
 runner = CliRunner()
@@ -29,6 +30,14 @@ def test_a_field_another_spec_still_asks_is_not_removed(bound):
         FieldDraft("DB_H", "低保户数", element_code="DIBAO_HOUSEHOLDS")]), bound.erin)
     measured = relief(bound.db, parse_period("202611"))
     assert measured.removed == 0 and {u.asked for u in measured.units} == {3}
+
+
+def test_a_coarser_form_would_have_reused_what_a_finer_one_collects(bound):
+    quarterly = civil_monthly(form_number="民统季09表", period_type="quarterly", rules=[], fields=[
+        BOUND_HOUSEHOLDS, FieldDraft("DB_P", "低保人数", element_code="DIBAO_PERSONS")])
+    publish(bound, quarterly, bound.erin)
+    measured = relief(bound.db, parse_period("2026Q3"))
+    assert measured.removed == 0  # the monthly spec computes 低保户数: the quarter never asked it
 
 
 @pytest.fixture

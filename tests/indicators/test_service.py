@@ -6,10 +6,12 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import select
 
+from fillonce.core.config import load_settings
 from fillonce.core.errors import Conflict, PermissionDenied, ValidationError
 from fillonce.indicators import service as indicators
 from fillonce.ledger import log
 from fillonce.ledger.models import LedgerEntry
+from fillonce.ledger.verify import verify
 from registers_fixture import with_registers
 
 HOUSEHOLDS = indicators.IndicatorInput(code="DIBAO_HH", name_zh="低保户数", kind="distinct", department_code="MZJ",
@@ -85,12 +87,15 @@ def test_indicators_may_not_refer_to_each_other_in_a_cycle(regs):
         indicators.update(regs.db, regs.erin, "AA", _formula("AA", "BB * 2"))
 
 
-def test_a_ratio_needs_both_parts_and_a_positive_factor(regs):
+def test_a_ratio_needs_both_parts_and_a_positive_factor_and_replays_from_the_ledger(regs):
     ratio = indicators.IndicatorInput(code="RR", name_zh="比率", kind="ratio", department_code="MZJ",
                                       numerator="DIBAO_PERSONS", denominator="POP_REGISTERED", factor=0)
     with pytest.raises(ValidationError, match="分子、分母和正的倍数"):
         indicators.create(regs.db, regs.erin, ratio)
     assert indicators.create(regs.db, regs.erin, replace(ratio, factor=100)).factor == 100
+    regs.db.expire_all()  # read back as stored: a whole-number factor is still the float it was recorded as
+    report = verify(regs.db, load_settings())
+    assert report.ok, report.problems
 
 
 def test_an_element_is_answered_by_one_indicator(regs):

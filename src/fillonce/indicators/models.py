@@ -58,4 +58,4 @@ class Indicator(Base):
                 "description_zh": self.description_zh, "department_id": self.department_id,
                 "element_id": self.element_id, "kind": self.kind, "register_id": self.register_id,
                 "filters": self.filters, "attribute": self.attribute, "numerator": self.numerator,
-                "denominator": self.denominator, "factor": self.factor, "formula": self.formula}
+                "denominator": self.denominator, "factor": float(self.factor), "formula": self.formula}

@@ -231,7 +231,7 @@ def _fill(indicator: Indicator, data: IndicatorInput, department: Department, re
     indicator.attribute = data.attribute if data.kind in ("sum", "distinct") else ""
     ratio = data.kind == "ratio"
     indicator.numerator, indicator.denominator = (data.numerator, data.denominator) if ratio else ("", "")
-    indicator.factor = data.factor if ratio else 1.0
+    indicator.factor = float(data.factor) if ratio else 1.0  # stored as a float: the ledger sees 100.0, not 100
     indicator.formula = data.formula.strip() if data.kind == "formula" else ""
     indicator.updated_at = utcnow()
 
