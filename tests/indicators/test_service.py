@@ -87,6 +87,12 @@ def test_indicators_may_not_refer_to_each_other_in_a_cycle(regs):
         indicators.update(regs.db, regs.erin, "AA", _formula("AA", "BB * 2"))
 
 
+def test_a_cycle_through_an_answered_element_is_found_too(regs):
+    indicators.create(regs.db, regs.erin, replace(_formula("AA", "DIBAO_PERSONS * 2"), element_code="DIBAO_HH"))
+    with pytest.raises(ValidationError, match="循环引用"):
+        indicators.create(regs.db, regs.erin, replace(_formula("BB", "DIBAO_HH + 1"), element_code="DIBAO_PERSONS"))
+
+
 def test_a_ratio_needs_both_parts_and_a_positive_factor_and_replays_from_the_ledger(regs):
     ratio = indicators.IndicatorInput(code="RR", name_zh="比率", kind="ratio", department_code="MZJ",
                                       numerator="DIBAO_PERSONS", denominator="POP_REGISTERED", factor=0)

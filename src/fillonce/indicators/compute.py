@@ -172,7 +172,8 @@ def compute(db: Session, period: Period, codes: Iterable[str] | None = None,
     """The figures of these indicators (all when None), with what they use, at every unit open at the
     period's end (only `within`'s subtree when given)."""
     every = list(db.scalars(select(Indicator).order_by(Indicator.code)))
-    wanted = every if codes is None else [i for i in every if i.code in set(codes)]
+    chosen = None if codes is None else set(codes)
+    wanted = every if chosen is None else [i for i in every if i.code in chosen]
     ordered = _with_dependencies(db, wanted)
     units = _units(db, period, within)
     chains = _chains(units)

@@ -175,16 +175,26 @@ def _check_derived(db: Session, data: IndicatorInput, check: _Check) -> None:
     known = _known_names(db, data.code)
     for name in sorted(formula.names - known.keys()):
         check.bad(f"公式引用了未知的指标或数据元 “{name}”", f"the formula refers to the unknown indicator or element “{name}”")
-    if data.code in formula.names:
+    if data.code in formula.names or (data.element_code and data.element_code in formula.names):
         check.bad("公式引用了自身", "the formula refers to itself")
     elif not check.problems:
-        _check_no_cycle(db, data.code, formula.names, check)
+        _check_no_cycle(db, data, formula.names, check)
 
 
-def _check_no_cycle(db: Session, code: str, uses: frozenset[str], check: _Check) -> None:
-    graph = {code: set(uses)}
-    for other in db.scalars(select(Indicator).where(Indicator.kind.in_(DERIVED_KINDS), Indicator.code != code)):
-        graph[other.code] = set(expressions.parsed(other).names)
+def _check_no_cycle(db: Session, data: IndicatorInput, uses: frozenset[str], check: _Check) -> None:
+    """No indicator may depend on itself, by its code or through the element it answers."""
+    others = list(db.scalars(select(Indicator).where(Indicator.code != data.code)))
+    answered = {i.element.code: i.code for i in others if i.element is not None}
+    if data.element_code:
+        answered[data.element_code] = data.code
+
+    def indicators_in(names) -> set[str]:
+        return {answered.get(name, name) for name in names}
+
+    graph = {data.code: indicators_in(uses)}
+    for other in others:
+        if other.kind in DERIVED_KINDS:
+            graph[other.code] = indicators_in(expressions.parsed(other).names)
     try:
         tuple(graphlib.TopologicalSorter(graph).static_order())
     except graphlib.CycleError as exc:
