@@ -7,7 +7,9 @@ import pytest
 from openpyxl import load_workbook
 
 from fillonce.indicators import service as indicators
+from fillonce.specs import service as specs
 from registers_fixture import count, with_registers
+from specs.test_routes import designer_form
 
 
 @pytest.fixture
@@ -72,3 +74,17 @@ def test_others_may_not_define_or_change_the_departments_indicators(regs, client
     assert client.post("/indicators/DIBAO_P/edit", data=_form(csrf_token=token, code="DIBAO_P",
                                                              name_zh="改")).status_code == 403
     assert indicators.get(regs.db, "DIBAO_P").name_zh == "低保人数（名册）"
+
+
+def test_the_designer_binds_a_field_to_an_indicator(regs, client, sign_in, csrf):
+    count(regs, "DIBAO_HH_COUNT", "DIBAO", "DIBAO_HOUSEHOLDS", kind="distinct", attribute="HOUSEHOLD_ID")
+    token = sign_in("erin")
+    bound = designer_form(token, **{"fields-0-kind": "register"})
+    saved = client.post("/specs/new", data=bound)
+    assert saved.status_code == 303, saved.text
+    spec = specs.list_specs(regs.db, regs.erin, status="draft")[0]
+    field = next(f for f in spec.fields if f.key == "DIBAO_H")
+    assert (field.kind, field.element.code) == ("register", "DIBAO_HOUSEHOLDS")
+    refused = client.post("/specs/new", data=designer_form(token, form_number="民统月08表", **{
+        "fields-1-kind": "register"}))
+    assert refused.status_code == 422 and "没有指标计算数据元 DIBAO_PERSONS" in refused.text
