@@ -471,3 +471,79 @@ def quality_run(period: str, as_user: str = AS_USER) -> None:
         table.add_row(kind, str(count))
     console.print(table)
     console.print(f"新增 new: {summary.new}  不再出现 cleared: {summary.cleared}")
+# ---- indicators (不报统计) -------------------------------------------------------------------------
+indicators_app = typer.Typer(help="指标（不报统计）/ indicators computed from registers", no_args_is_help=True)
+app.add_typer(indicators_app, name="indicators")
+
+
+@indicators_app.command("compute")
+@clear_errors
+def indicators_compute(period: str, level: int = typer.Option(1, help="显示哪一层级 / the level shown"),
+                       out: Path = typer.Option(None, "--out", "-o", help="全部单位写入 xlsx / every unit to xlsx")) -> None:
+    """计算某期的全部指标 / compute every indicator for a period at every org unit."""
+    import time
+
+    from fillonce.core.tables import xlsx_bytes
+    from fillonce.indicators.compute import compute
+    from fillonce.periods.ids import parse_period
+
+    runtime = _runtime()
+    with runtime.session() as db:
+        started = time.perf_counter()
+        result = compute(db, parse_period(period))
+        seconds = time.perf_counter() - started
+    codes = [i.code for i in result.indicators]
+    table = Table("单位 unit", *codes, title=f"{result.period.label_zh}（{len(result.units)} 个单位 units）")
+    for unit in result.at_level(level):
+        table.add_row(f"{unit.code} {unit.name_zh}", *[_figure(result.values[c][unit.id]) for c in codes])
+    console.print(table)
+    if out:
+        rows = [(u.code, u.name_zh, u.level, *[result.values[c][u.id] for c in codes])
+                for u in sorted(result.units.values(), key=lambda u: u.path)]
+        out.write_bytes(xlsx_bytes(f"指标{result.period.id}", ["单位代码", "单位", "层级", *codes], rows))
+        console.print(f"写入 written: {out}")
+    console.print(f"{len(codes)} 个指标 indicators × {len(result.units)} 个单位 units：{seconds:.2f} s")
+
+
+def _figure(value) -> str:
+    return "—" if value is None else f"{value:g}"
+
+
+@indicators_app.command("burden")
+@clear_errors
+def indicators_burden(periods: list[str] = typer.Argument(None, help="报告期；默认各类报表最近一期 / periods"),
+                      detail: bool = typer.Option(False, help="逐个单位列出 / list every unit")) -> None:
+    """指标从“一表通”中去掉的基层填报项 / the grassroots fields the indicators took off the one form."""
+    from fillonce.core.db import utcnow
+    from fillonce.indicators.burden import relief
+    import statistics
+
+    from fillonce.periods.ids import parse_period, period_of, periods_per_year
+    from fillonce.specs.gate import published_specs
+
+    runtime = _runtime()
+    with runtime.session() as db:
+        if not periods:
+            types = sorted({s.period_type for s in published_specs(db)})
+            periods = [period_of(t, utcnow().date()).previous().id for t in types]
+        found = [relief(db, parse_period(p)) for p in periods]
+    table = Table("报告期 period", "有表单位 units", "去掉的项 removed", "每单位 per unit", "仍需填报 still asked",
+                  "项次/年 cells a year")
+    for r in found:
+        per_unit = sorted(u.removed for u in r.units)
+        spread = f"{per_unit[0]}–{per_unit[-1]}" if per_unit else "—"
+        table.add_row(r.period.id, str(len(r.units)), str(r.removed), spread, str(r.asked), str(r.cells_per_year))
+    console.print(table)
+    console.print(f"合计 total: {sum(r.removed for r in found)} 项（各期合计 summed over the periods）；"
+                  f"{sum(r.cells_per_year for r in found)} 项次/年 cells a year")
+    yearly: dict[str, float] = {}
+    for r in found:
+        for u in r.units:
+            yearly[u.unit_code] = yearly.get(u.unit_code, 0) + u.removed * periods_per_year(r.period.type)
+    if yearly:
+        console.print(f"每单位每年少填 fields a unit no longer fills a year: 最多 max {max(yearly.values()):g}，"
+                      f"中位数 median {statistics.median(yearly.values()):g}（{len(yearly)} 个单位 units）")
+    if detail:
+        for r in found:
+            for u in r.units:
+                console.print(f"{r.period.id} {u.unit_code} removed={u.removed} asked={u.asked}")

@@ -38,6 +38,9 @@ MATRIX: dict[str, tuple[str, frozenset[str]]] = {
     "catalog.import": ("nothing", frozenset({"erin", "grace", "heidi", "judy"})),
     "catalog.update": ("element DIBAO_PERSONS", frozenset({"erin", "heidi", "judy"})),
     "catalog.manage_categories": ("nothing", frozenset({"heidi", "judy"})),
+    # indicators
+    "indicator.view": ("nothing", EVERYONE),
+    "indicator.author": ("department MZJ", frozenset({"erin", "judy"})),
     "audit.run": ("nothing", frozenset({"heidi", "judy"})),
     "ledger.view": ("nothing", frozenset({"heidi", "ivan", "judy"})),
     "ledger.history": ("history account", frozenset({"heidi", "ivan", "judy"})),
@@ -63,6 +66,7 @@ MATRIX: dict[str, tuple[str, frozenset[str]]] = {
 # The same actions on other objects: scope decides, not the role alone.
 SCOPED: list[tuple[str, str, frozenset[str]]] = [
     ("orgunit.view_detail", "unit V2", frozenset({"carol", "heidi", "ivan", "judy"})),
+    ("indicator.author", "department WJW", frozenset({"grace", "judy"})),  # indicators
     ("orgunit.view_detail", "unit S1", frozenset({"carol", "heidi", "ivan", "judy"})),
     ("orgunit.view_detail", "unit V3", frozenset({"bob", "dave", "heidi", "ivan", "judy"})),
     ("orgunit.view_detail", "unit D2", frozenset({"dave", "heidi", "ivan", "judy"})),

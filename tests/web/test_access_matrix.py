@@ -5,6 +5,7 @@ A new GET route fails `test_every_route_is_in_the_matrix` until it is given a ro
 import pytest
 
 from fillonce.entry import service as entry
+from fillonce.indicators import service as indicators
 from fillonce.orgunits import service as orgunits
 from fillonce.specs import service as specs
 from spec_stories import add_population, civil_monthly, publish
@@ -68,6 +69,12 @@ MATRIX = {
     "/api/v1/reports/{spec_id}": ("/api/v1/reports/{published}?period=202611", REPORT_READERS),
     "/api/v1/ledger/checkpoint": ("/api/v1/ledger/checkpoint", EVERYONE),
     "/api/v1/ledger/entries/{index}/proof": ("/api/v1/ledger/entries/0/proof", LEDGER),
+    # indicators
+    "/indicators": ("/indicators", EVERYONE),
+    "/indicators/new": ("/indicators/new", frozenset({"erin", "grace", "judy"})),
+    "/indicators/{code}": ("/indicators/{indicator}?period=202611&level=4", EVERYONE),
+    "/indicators/{code}/edit": ("/indicators/{indicator}/edit", frozenset({"erin", "judy"})),
+    "/indicators/{code}/values.xlsx": ("/indicators/{indicator}/values.xlsx?period=202611", EVERYONE),
 }
 # Reached only with an id that a person's own earlier step made; each has its own forbidden-path test.
 OWN_OBJECTS = {"/audit/{token}", "/audit/{token}/map.xlsx", "/reports/built/{built_id}"}
@@ -95,7 +102,10 @@ def world(story, client):
     entry.save_values(story.db, story.alice, "V1", "202611", {("POP_REGISTERED", ""): 2000,
                                                              ("DIBAO_HOUSEHOLDS", ""): 10, ("DIBAO_PERSONS", ""): 20})
     entry.submit_form(story.db, story.alice, "V1", "202611")
-    return {"published": published.id, "draft": draft.id, "v1": orgunits.get(story.db, "V1").id}
+    indicator = indicators.create(story.db, story.erin, indicators.IndicatorInput(  # indicators
+        code="DIBAO_RATE", name_zh="低保率", kind="formula", department_code="MZJ", formula="DIBAO_PERSONS / POP_REGISTERED"))
+    return {"published": published.id, "draft": draft.id, "v1": orgunits.get(story.db, "V1").id,
+            "indicator": indicator.code}
 
 
 @pytest.mark.parametrize("person", sorted(PEOPLE))

@@ -226,6 +226,9 @@ POLICY: dict[str, Callable[[Actor, Any], bool]] = {
     "quality.view_finding": _view_finding,
     "quality.explain": _explain_finding,
     "quality.card": _quality_card,
+    # indicators (不报统计): aggregate figures anyone signed in reads; the owner department's authors define them
+    "indicator.view": _anyone,
+    "indicator.author": _author_spec,
 }
 
 

@@ -4,6 +4,7 @@ from fillonce.accounts import models as _accounts  # noqa: F401
 from fillonce.catalog import models as _catalog  # noqa: F401
 from fillonce.core.db import Base
 from fillonce.entry import models as _entry  # noqa: F401
+from fillonce.indicators import models as _indicators  # noqa: F401  (indicators)
 from fillonce.ledger import models as _ledger  # noqa: F401
 from fillonce.orgunits import models as _orgunits  # noqa: F401
 from fillonce.quality import models as _quality  # noqa: F401  (quality findings)

@@ -15,6 +15,7 @@ from fillonce.catalog import service as catalog
 from fillonce.core.db import replaying, utcnow
 from fillonce.core.writepath import write_service
 from fillonce.demo.city import DemoCity, build_city
+from fillonce.demo import indicators as demo_indicators
 from fillonce.demo.history import fill_month
 from fillonce.demo.problems import seed as seed_problems  # quality findings (issue 6)
 from fillonce.demo.specs import demo_specs, waiting_spec
@@ -132,6 +133,7 @@ def build_demo(db: Session, progress: Callable[[str, int], None] = lambda step, 
         progress("accounts", len(city.people))
         published = _specs(db)
         progress("specs", published)
+        progress("indicators", demo_indicators.build(db)[0])  # indicators: after the registers step and the specs
     with replaying(_morning(first.end + timedelta(days=3))):
         filled = _month_before(db, city, first)
     progress("values", filled)
@@ -142,7 +144,8 @@ def build_demo(db: Session, progress: Callable[[str, int], None] = lambda step, 
     seed_problems(db, villages, last, [before])  # quality findings (issue 6)
     return DemoSummary(
         org_units_by_level=orgunits.count_by_level(db), departments=len(city.departments),
-        elements=len(city.elements), accounts=len(city.people), specs=published, values=filled,
+        elements=sum(catalog.element_counts_by_department(db).values()),  # with the registers' columns
+        accounts=len(city.people), specs=published, values=filled,
         submitted=submitted, missing=missing,
         sign_in_examples=list(city.sign_in_examples()),
     )

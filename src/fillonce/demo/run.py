@@ -20,6 +20,7 @@ from fillonce.orgunits.models import LEVEL_NAMES
 
 STEPS = {"departments": "部门 departments", "org_units": "单位 org units", "elements": "数据元 elements",
          "accounts": "用户 accounts", "specs": "已发布报表 published specs", "values": "首月数据 values of the first month", "submitted": "上月已报送的村（社区） villages submitted last month"}
+STEPS["indicators"] = "指标（不报统计） indicators"  # indicators
 
 
 def _fresh_database(url: str) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from fillonce.catalog.models import DataElement
 from fillonce.entry.models import DataValue
+from fillonce.indicators.compute import bound_figures
 from fillonce.orgunits.models import OrgUnit
 from fillonce.periods.ids import Period
 from fillonce.specs.models import Spec, SpecField
@@ -48,6 +49,8 @@ class FormItem:
 class ComputedItem:
     spec: Spec
     field: SpecField
+    value: float | None = None  # a field bound to an indicator: the figure computed from its register
+    source: str = ""  # … and where that figure comes from
 
 
 @dataclass
@@ -100,7 +103,7 @@ def _items(specs: Sequence[Spec]) -> tuple[dict[tuple[int, str | None], FormItem
     computed: list[ComputedItem] = []
     for spec in specs:
         for f in spec.fields:
-            if f.kind == "computed":
+            if f.kind in ("computed", "register"):
                 computed.append(ComputedItem(spec, f))
             elif f.kind == "element" and f.element is not None:
                 key = (f.element_id, f.category)
@@ -148,7 +151,7 @@ def one_form(db: Session, unit: OrgUnit, period: Period) -> OneForm:
     specs = [s for s in published_for(db, period) if applies(s, unit, period)]
     element_ids = sorted({f.element_id for s in specs for f in s.fields if f.element_id})
     previous = _previous_values(db, [unit.id], period, element_ids).get(unit.id, {})
-    return _assemble(unit, period, specs, previous)
+    return _with_register_figures(db, period, [_assemble(unit, period, specs, previous)], within=unit)[0]
 
 
 def one_forms(db: Session, units: Sequence[OrgUnit], period: Period) -> list[OneForm]:
@@ -156,5 +159,17 @@ def one_forms(db: Session, units: Sequence[OrgUnit], period: Period) -> list[One
     published = published_for(db, period)
     element_ids = sorted({f.element_id for s in published for f in s.fields if f.element_id})
     previous = _previous_values(db, [u.id for u in units], period, element_ids)
-    return [_assemble(unit, period, [s for s in published if applies(s, unit, period)], previous.get(unit.id, {}))
-            for unit in units]
+    return _with_register_figures(db, period, [
+        _assemble(unit, period, [s for s in published if applies(s, unit, period)], previous.get(unit.id, {}))
+        for unit in units])
+
+
+def _with_register_figures(db: Session, period: Period, many: list[OneForm], within: OrgUnit | None = None) -> list[OneForm]:
+    """Fields bound to an indicator are shown read-only with the figure the register gives, never asked."""
+    bound_items = [(form, item) for form in many for item in form.computed if item.field.kind == "register"]
+    figures = bound_figures(db, period, {item.field.element_id for _, item in bound_items}, within)
+    for form, item in bound_items:
+        if item.field.element_id in figures:
+            bound = figures[item.field.element_id]
+            item.value, item.source = bound.values.get(form.unit.id), bound.source
+    return many

@@ -58,7 +58,7 @@ def _sheet(workbook: Workbook, form: OneForm, values: dict[tuple[str, str], str]
                         cell.fill = grey
     for computed in form.computed:
         sheet.append(["计算项", computed.field.key, "", computed.field.label_zh, "", computed.field.unit, None, None,
-                      computed.spec.department.name_zh, f"系统自动计算：{computed.field.formula}"])
+                      computed.spec.department.name_zh, f"系统自动计算：{computed.source or computed.field.formula}"])
         for cell in sheet[sheet.max_row]:
             cell.fill = grey
     for column, width in zip("ABCDEFGHIJ", (10, 22, 10, 28, 8, 9, 12, 14, 30, 30)):

@@ -32,6 +32,7 @@ def _label(report: Report, row: Row) -> list:
 def provenance_lines(report: Report, checkpoint_note: str) -> list[str]:
     return [f"报表：{report.spec.form_number} 第 {report.spec.version} 版《{report.spec.title_zh}》",
             f"报告期：{report.period.id}；完整度：{report.submitted}/{report.expected} 个单位已报送",
+            *report.notes,  # columns computed by indicators: their source and definition
             "数据来源：共享数据，按下列账本检查点生成（可用 fillonce ledger verify 或 tools/verify_proof.py 核验）：",
             *checkpoint_note.rstrip("\n").split("\n")]
 
@@ -95,10 +96,10 @@ def json_bytes(report: Report, checkpoint_note: str) -> bytes:
     body = {"spec": {"form_number": report.spec.form_number, "version": report.spec.version,
                      "title": report.spec.title_zh, "department": report.spec.department.code},
             "period": report.period.id, "level": report.level,
-            "columns": [{"key": c.key, "label": c.label, "unit": c.unit, "computed": c.field.kind == "computed"}
+            "columns": [{"key": c.key, "label": c.label, "unit": c.unit, "computed": c.field.kind != "element"}
                         for c in report.columns],
             "rows": [row(r) for r in report.rows], "total": row(report.total),
-            "completeness": {"submitted": report.submitted, "expected": report.expected},
+            "completeness": {"submitted": report.submitted, "expected": report.expected}, "notes": report.notes,
             "checkpoint": checkpoint_note}
     return json.dumps(body, ensure_ascii=False, indent=1).encode("utf-8")
 
@@ -120,6 +121,7 @@ def data_package(report: Report, checkpoint_note: str) -> bytes:
     for column in report.columns:
         element = column.field.element
         described = (f"计算项：{column.field.formula}" if column.field.kind == "computed"
+                     else f"指标计算，不向基层收集（来源见 provenance）：数据元 {element.code}" if column.field.kind == "register"
                      else f"数据元 {element.code}：{element.definition_zh or element.name_zh}" if element else "")
         fields.append({"name": column.key, "type": _field_type(column), "title": column.label,
                        "description": described, **({"unit": column.unit} if column.unit else {})})

@@ -17,6 +17,7 @@ from fillonce.accounts.permissions import Actor, authorize
 from fillonce.core.errors import ValidationError
 from fillonce.core.i18n import Text
 from fillonce.entry.models import Submission
+from fillonce.indicators.compute import bound_figures, bound_notes
 from fillonce.orgunits.models import OrgUnit
 from fillonce.periods.ids import Period, parse_period
 from fillonce.specs import formulas
@@ -70,7 +71,7 @@ def _columns(spec: Spec) -> list[Column]:
             category = next((c for c in f.element.categories if c.code == f.category), None)
             for code, zh, _ in (category.options if category else []):
                 columns.append(Column(f"{f.key}|{code}", f"{f.label_zh}/{zh}", f.unit or f.element.unit, f, code))
-        if f.kind in {"element", "computed"}:
+        if f.kind in {"element", "computed", "register"}:
             columns.append(Column(f.key, f.label_zh, f.unit or (f.element.unit if f.element else ""), f))
     return columns
 
@@ -97,7 +98,7 @@ class _Plan:
     def of(cls, spec: Spec, columns: list[Column]) -> "_Plan":
         keys, sources, rules = [], [], []
         for column in columns:
-            if column.field.kind != "element":
+            if column.field.kind not in ("element", "register"):  # register: computed by its indicator
                 continue
             keys.append(column.key)
             sources.append((column.field.element_id, column.option if column.field.category else ""))
@@ -180,6 +181,9 @@ def _load(db: Session, spec: Spec, period, units: list[OrgUnit]) -> tuple[dict[i
                 values[unit_id][element_id][option] = value
     finally:
         cursor.close()
+    for element_id, bound in bound_figures(db, period, {f.element_id for f in spec.fields if f.kind == "register"}).items():
+        for unit_id in wanted:
+            values[unit_id][element_id][""] = bound.values.get(unit_id)
     # Only final data is firm: a form awaiting review or returned for correction is still provisional.
     submitted = {u for u in db.scalars(select(Submission.org_unit_id).where(
         Submission.period == period.id, Submission.status == "final")) if u in wanted}
@@ -216,7 +220,7 @@ def build_levels(db: Session, actor: Actor, spec_id: int, period_id: str, levels
                 for unit, sums in _grouped(db, unit_sums, level)]
         reports[level] = Report(spec, period, level, columns, rows,
                                 Row(top, _with_computed(plan, total.values(plan)), total.units, total.submitted),
-                                expected=len(reporting), submitted=len(submitted))
+                                expected=len(reporting), submitted=len(submitted), notes=bound_notes(db, spec.fields))
     return reports
 
 

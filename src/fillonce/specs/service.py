@@ -16,6 +16,7 @@ from fillonce.core.db import utcnow
 from fillonce.core.errors import Conflict, NotFound, ValidationError
 from fillonce.core.i18n import Text
 from fillonce.core.writepath import write_service
+from fillonce.indicators import service as indicators
 from fillonce.ledger import log
 from fillonce.orgunits.models import OrgUnit
 from fillonce.periods.ids import PERIOD_TYPES
@@ -124,7 +125,7 @@ def _check_fields(draft: SpecDraft, elements: dict[str, DataElement], where: Tex
             problems.append(_problem(at, f"字段类型 {f.kind!r} 无效", f"field kind {f.kind!r} is invalid"))
         if not f.label_zh.strip():
             problems.append(_problem(at, "缺少字段名称", "the label is missing"))
-        if f.kind == "element" and f.element_code:
+        if f.kind in ("element", "register") and f.element_code:
             element = elements.get(f.element_code)
             if element is None:
                 problems.append(_problem(at, f"数据元 {f.element_code} 不存在", f"element {f.element_code} does not exist"))
@@ -133,6 +134,22 @@ def _check_fields(draft: SpecDraft, elements: dict[str, DataElement], where: Tex
                                          f"element {f.element_code} has no disaggregation {f.category}"))
         if f.kind == "computed" and not (f.formula or "").strip():
             problems.append(_problem(at, "计算字段缺少公式", "a computed field needs a formula"))
+    return problems
+
+
+def _check_bound(db: Session, draft: SpecDraft, elements: dict[str, DataElement], where: Text) -> list[Text]:
+    """A register field is bound to the element an indicator answers; it is computed, never asked."""
+    bound = [f for f in draft.fields if f.kind == "register"]
+    answered = indicators.answering(db, {elements[f.element_code].id for f in bound if f.element_code in elements})
+    problems = []
+    for f in bound:
+        at = _field_where(where, f)
+        if not f.element_code:
+            problems.append(_problem(at, "名册字段需要绑定一个由指标计算的数据元", "a register field needs an element an indicator answers"))
+        elif f.element_code in elements and elements[f.element_code].id not in answered:
+            problems.append(_problem(at, f"没有指标计算数据元 {f.element_code}", f"no indicator answers element {f.element_code}"))
+        if f.category:
+            problems.append(_problem(at, "指标只计算合计，名册字段不能分组", "an indicator computes the total: no disaggregation"))
     return problems
 
 
@@ -185,6 +202,7 @@ def validate(db: Session, draft: SpecDraft) -> tuple[Department, dict[str, DataE
     codes = {f.element_code for f in draft.fields if f.element_code}
     elements = {e.code: e for e in db.scalars(select(DataElement).where(DataElement.code.in_(codes)))}
     problems += _check_header(db, draft, where) + _check_fields(draft, elements, where)
+    problems += _check_bound(db, draft, elements, where)
     names = _names(draft, elements)
     if not problems:
         problems += _check_formulas(draft, names, where)

@@ -21,6 +21,7 @@ from fillonce.core.errors import FillonceError
 from fillonce.core.runtime import Runtime
 from fillonce.entry.routes import api as values_api
 from fillonce.forms.routes import router as forms_pages
+from fillonce.indicators.routes import router as indicators_pages  # indicators
 from fillonce.ledger import service as ledger
 from fillonce.ledger.routes import api as ledger_api
 from fillonce.ledger.routes import router as ledger_pages
@@ -124,6 +125,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     pages = (accounts_pages, orgunits_pages, catalog_pages, specs_pages, ledger_pages, forms_pages, audit_pages,
              reports_pages)
     pages += (quality_pages,)  # quality findings (issue 6)
+    pages += (indicators_pages,)  # indicators
     for router in pages:
         app.include_router(router, include_in_schema=False)  # HTML pages are not part of the JSON API
     for router in (orgunits_api, catalog_api, specs_api, values_api, reports_api, ledger_api):

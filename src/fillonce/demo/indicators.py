@@ -1,0 +1,115 @@
+"""The demo's indicators (不报统计), and the departments binding their specs' fields to them.
+
+Each department defines the indicators over its own register (see the registers step): 低保 persons and
+households, 特困 persons by mode of support, certified and severely disabled persons, veterans, the
+floating population and the elderly by age at the period's end, plus 老龄化率 as a ratio. Then every
+published spec that asked one of those figures gets a new version with the field bound to the
+indicator, through the gate and the office like any change, so the figure leaves the grassroots form.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fillonce.accounts import service as accounts
+from fillonce.accounts.system import INSTALLER
+from fillonce.catalog import service as catalog
+from fillonce.catalog.models import DataElement
+from fillonce.core.db import utcnow
+from fillonce.core.writepath import write_service
+from fillonce.indicators import service as indicators
+from fillonce.ledger import log
+from fillonce.registers.models import Register
+from fillonce.specs import service as specs
+from fillonce.specs.gate import published_specs
+
+I = indicators.IndicatorInput  # noqa: E741 - a table of definitions reads better with a short name
+
+INDICATORS = (
+    I("DIBAO_PERSONS", "低保人数", "count", "MZJ", register_code="DIBAO", element_code="DIBAO_PERSONS"),
+    I("DIBAO_HH", "低保户数", "distinct", "MZJ", register_code="DIBAO", attribute="HOUSEHOLD_ID",
+      element_code="DIBAO_HH"),
+    I("TEKUN_PERSONS", "特困供养人数", "count", "MZJ", register_code="TEKUN", element_code="TEKUN_PERSONS"),
+    I("TEKUN_CENTRAL", "集中供养特困人数", "count", "MZJ", register_code="TEKUN", element_code="TEKUN_CENTRAL",
+      attributes={"TEKUN_MODE": ("central",)}),
+    I("TEKUN_HOME", "分散供养特困人数", "count", "MZJ", register_code="TEKUN", element_code="TEKUN_HOME",
+      attributes={"TEKUN_MODE": ("home",)}),
+    I("DISABLED_CERTIFIED", "持证残疾人数", "count", "CL", register_code="CANJI", element_code="DISABLED_CERTIFIED"),
+    I("DISABLED_SEVERE", "重度残疾人数", "count", "CL", register_code="CANJI", element_code="DISABLED_SEVERE",
+      attributes={"DISABILITY_GRADE": ("1", "2")}),
+    I("VETERANS", "退役军人数", "count", "TYJ", register_code="TUIYI", element_code="VETERANS"),
+    I("POP_FLOATING", "流动人口数", "count", "GAJ", register_code="LIUDONG", element_code="POP_FLOATING"),
+    I("ELDERLY_60", "60岁以上老年人口", "count", "WJW", register_code="LAONIAN", element_code="ELDERLY_60", age_min=60),
+    I("ELDERLY_65", "65岁以上老年人口", "count", "WJW", register_code="LAONIAN", element_code="ELDERLY_65", age_min=65),
+    I("ELDERLY_80", "80岁以上老年人口", "count", "WJW", register_code="LAONIAN", element_code="ELDERLY_80", age_min=80),
+    I("AGING_RATE", "老龄化率", "ratio", "WJW", numerator="ELDERLY_60", denominator="POP_REGISTERED", factor=100,
+      description_zh="60岁以上老年人口占户籍人口的百分比；户籍人口取各村（社区）当期报送数。"),
+)
+
+# The registers the indicators read, as the registers step defines them (code, name, department, columns),
+# and the register columns' own elements (code, name, value type, options).
+REGISTERS = (("DIBAO", "低保对象名册", "MZJ", ("HOUSEHOLD_ID",)), ("TEKUN", "特困人员名册", "MZJ", ("TEKUN_MODE",)),
+             ("CANJI", "残疾人名册", "CL", ("DISABILITY_GRADE",)), ("TUIYI", "退役军人名册", "TYJ", ()),
+             ("LIUDONG", "流动人口登记", "GAJ", ()), ("LAONIAN", "老年人信息", "WJW", ()))
+COLUMN_ELEMENTS = (("HOUSEHOLD_ID", "户编号", "text", "MZJ", ()),
+                   ("TEKUN_MODE", "供养方式", "option_set", "MZJ", (("central", "集中供养", "Institutional care"),
+                                                              ("home", "分散供养", "Supported at home"))),
+                   ("DISABILITY_GRADE", "残疾等级", "option_set", "CL",
+                    tuple((g, f"{g}级", f"Grade {g}") for g in "1234")))
+
+
+@write_service
+def register_definitions(db: Session) -> None:
+    """The register definitions the indicators read, when the registers step has not made them.
+
+    With the registers step (which runs before this one and loads the people) they already exist and
+    nothing is created; without it the indicators still stand, counting no one."""
+    for code, name, value_type, owner, options in COLUMN_ELEMENTS:
+        if db.scalar(select(DataElement.id).where(DataElement.code == code)) is None:
+            catalog.create(db, INSTALLER, catalog.ElementInput(code=code, name_zh=name, value_type=value_type,
+                                                               aggregation="none", owner_department_code=owner,
+                                                               options=options))
+    for code, name, department, columns in REGISTERS:
+        if db.scalar(select(Register.id).where(Register.code == code)) is None:
+            register = Register(code=code, name_zh=name, department_id=accounts.get_department(db, department).id,
+                                columns=[{"header": c, "field": f"element:{c}"} for c in columns], updated_at=utcnow())
+            db.add(register)
+            db.flush()
+            log.record(db, INSTALLER, "register.create", register)
+
+
+def _author(db: Session, department_code: str):
+    return accounts.actor_of(accounts.get_account(db, f"{department_code.lower()}_author"))
+
+
+def _rebind(db: Session, spec, bound: set[str]) -> bool:
+    """A new version of the spec with its fields for these elements bound to their indicators."""
+    draft = specs.as_draft(spec)
+    if not any(f.element_code in bound and f.kind == "element" for f in draft.fields):
+        return False
+    author, office = _author(db, spec.department.code), _author_office(db)
+    fields = [replace(f, kind="register", category=None, required=False) if f.element_code in bound else f
+              for f in draft.fields]
+    version = specs.new_version(db, author, spec.id)
+    specs.update_draft(db, author, version.id, replace(draft, fields=fields))
+    specs.submit(db, author, version.id)
+    specs.decide(db, office, version.id, approve=True, note="指标已可由名册计算，同意改为不报统计。")
+    specs.publish(db, author, version.id)
+    return True
+
+
+def _author_office(db: Session):
+    return accounts.actor_of(accounts.get_account(db, "office"))
+
+
+def build(db: Session) -> tuple[int, int]:
+    """Define the indicators and bind every published spec's fields they answer; returns (indicators, specs)."""
+    register_definitions(db)
+    for definition in INDICATORS:
+        indicators.create(db, _author(db, definition.department_code), definition)
+    bound = {d.element_code for d in INDICATORS if d.element_code}
+    rebound = sum(_rebind(db, spec, bound) for spec in published_specs(db))
+    return len(INDICATORS), rebound
