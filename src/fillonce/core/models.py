@@ -9,5 +9,8 @@ from fillonce.orgunits import models as _orgunits  # noqa: F401
 from fillonce.registers import models as _registers  # noqa: F401
 from fillonce.reports import models as _reports  # noqa: F401
 from fillonce.specs import models as _specs  # noqa: F401
+# feedback and burden (issue 7)
+from fillonce.burden import models as _burden  # noqa: F401
+from fillonce.feedback import models as _feedback  # noqa: F401
 
 metadata = Base.metadata
