@@ -52,6 +52,17 @@ MATRIX: dict[str, tuple[str, frozenset[str]]] = {
     "entry.reopen": ("departments MZJ", frozenset({"erin", "frank", "judy"})),
     "entry.review": ("unit V1", frozenset({"carol"})),
     "entry.edit": ("unit V1", frozenset({"alice", "carol"})),
+    # feedback and burden metrics (issue 7)
+    "feedback.raise": ("unit V1", frozenset({"alice", "carol"})),
+    "feedback.view": ("feedback MZJ-alice", frozenset({"alice", "erin", "frank", "heidi", "ivan", "judy"})),
+    "feedback.answer": ("feedback MZJ-alice", frozenset({"erin", "frank"})),
+    "feedback.reopen": ("feedback MZJ-alice", frozenset({"alice"})),
+    "feedback.close": ("feedback MZJ-alice", frozenset({"alice", "heidi"})),
+    "feedback.see_sender": ("feedback MZJ-alice-hidden", frozenset({"alice", "heidi"})),
+    "feedback.oversee": ("nothing", frozenset({"heidi", "ivan", "judy"})),
+    "burden.view": ("unit V1", frozenset({"alice", "carol", "heidi", "ivan", "judy"})),
+    "burden.city": ("nothing", frozenset({"heidi", "ivan", "judy"})),
+    "burden.tune": ("nothing", frozenset({"heidi"})),
 }
 
 # The same actions on other objects: scope decides, not the role alone.
@@ -81,6 +92,13 @@ SCOPED: list[tuple[str, str, frozenset[str]]] = [
     ("entry.edit", "unit V3", frozenset({"bob", "dave"})),
     ("entry.review", "unit V3", frozenset({"dave"})),
     ("entry.review", "unit S1", frozenset()),
+    # feedback and burden metrics (issue 7)
+    ("feedback.raise", "unit V3", frozenset({"bob", "dave"})),
+    ("feedback.answer", "feedback office-alice", frozenset({"heidi"})),
+    ("feedback.view", "feedback office-alice", frozenset({"alice", "heidi", "ivan", "judy"})),
+    ("feedback.see_sender", "feedback MZJ-alice", frozenset({"alice", "erin", "frank", "heidi", "ivan", "judy"})),
+    ("burden.view", "department MZJ", frozenset({"erin", "frank", "heidi", "ivan", "judy"})),
+    ("burden.view", "nothing", EVERYONE),
 ]
 
 
@@ -106,12 +124,20 @@ def _object(story, name: str):
         "history": lambda: code,  # the history of every object of a type, named by its table
         "spec": lambda: _spec(db, *code.split("-")),  # a spec in a status, of a department
         "departments": lambda: {accounts.get_department(db, c).id for c in code.split(",")},
+        "feedback": lambda: _feedback(db, *code.split("-")),  # issue 7
     }[kind]()
 
 
 def _spec(db, status: str, department_code: str):
     department = accounts.get_department(db, department_code)
     return SimpleNamespace(status=status, department=department, department_id=department.id)
+
+
+def _feedback(db, owner: str, sender: str, hidden: str = ""):
+    """Feedback to a department (or the office), raised by a story person, possibly hidden from the department."""
+    department_id = None if owner == "office" else accounts.get_department(db, owner).id
+    return SimpleNamespace(department_id=department_id, raised_by=accounts.get_account(db, sender).id,
+                           hidden=hidden == "hidden")
 
 
 def _check_cell(story, person: str, action: str, target: str, allowed: bool) -> None:

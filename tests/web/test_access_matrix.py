@@ -5,6 +5,7 @@ A new GET route fails `test_every_route_is_in_the_matrix` until it is given a ro
 import pytest
 
 from fillonce.entry import service as entry
+from fillonce.feedback import service as feedback
 from fillonce.orgunits import service as orgunits
 from fillonce.specs import service as specs
 from spec_stories import add_population, civil_monthly, publish
@@ -16,6 +17,7 @@ REPORT_READERS = frozenset({"carol", "dave", "erin", "frank", "heidi", "ivan", "
 FOLLOW_UP = frozenset({"carol", "dave", "heidi", "ivan", "judy"})
 LEDGER = frozenset({"heidi", "ivan", "judy"})
 STEWARDS = frozenset({"heidi", "judy"})
+FEEDBACK_READERS = frozenset({"alice", "erin", "frank", "heidi", "ivan", "judy"})  # alice's, on civil affairs' form
 
 # route pattern -> (the URL tried, who gets it)
 MATRIX = {
@@ -59,6 +61,18 @@ MATRIX = {
     "/api/v1/reports/{spec_id}": ("/api/v1/reports/{published}?period=202611", REPORT_READERS),
     "/api/v1/ledger/checkpoint": ("/api/v1/ledger/checkpoint", EVERYONE),
     "/api/v1/ledger/entries/{index}/proof": ("/api/v1/ledger/entries/0/proof", LEDGER),
+    # feedback and burden metrics (issue 7)
+    "/feedback": ("/feedback", EVERYONE),
+    "/feedback/export.xlsx": ("/feedback/export.xlsx", EVERYONE),
+    "/feedback/analytics": ("/feedback/analytics", LEDGER),
+    "/feedback/{feedback_id}": ("/feedback/{feedback}", FEEDBACK_READERS),
+    "/api/v1/feedback": ("/api/v1/feedback", EVERYONE),
+    "/api/v1/feedback/{feedback_id}": ("/api/v1/feedback/{feedback}", FEEDBACK_READERS),
+    "/api/v1/feedback/{feedback_id}/sender": ("/api/v1/feedback/{feedback}/sender", FEEDBACK_READERS),
+    "/burden": ("/burden", EVERYONE),
+    "/burden/city": ("/burden/city", LEDGER),
+    "/burden/city.xlsx": ("/burden/city.xlsx", LEDGER),
+    "/burden/settings": ("/burden/settings", frozenset({"heidi"})),
 }
 # Reached only with an id that a person's own earlier step made; each has its own forbidden-path test.
 OWN_OBJECTS = {"/audit/{token}", "/audit/{token}/map.xlsx", "/reports/built/{built_id}"}
@@ -86,7 +100,9 @@ def world(story, client):
     entry.save_values(story.db, story.alice, "V1", "202611", {("POP_REGISTERED", ""): 2000,
                                                              ("DIBAO_HOUSEHOLDS", ""): 10, ("DIBAO_PERSONS", ""): 20})
     entry.submit_form(story.db, story.alice, "V1", "202611")
-    return {"published": published.id, "draft": draft.id, "v1": orgunits.get(story.db, "V1").id}
+    raised = feedback.raise_feedback(story.db, story.alice, "spec", "frequent", "月报太频繁。", spec_id=published.id)
+    return {"published": published.id, "draft": draft.id, "v1": orgunits.get(story.db, "V1").id,
+            "feedback": raised.id}
 
 
 @pytest.mark.parametrize("person", sorted(PEOPLE))
