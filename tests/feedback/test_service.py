@@ -168,3 +168,36 @@ def test_every_step_is_in_the_ledger(world):
     assert [r.action for r in rows] == ["feedback.raise", "feedback.answer", "feedback.close"]
     assert '"account":"alice"' in rows[0].text and '"account":"erin"' in rows[1].text
     assert "口径不清" not in rows[0].text  # the body is in the ledger only as a salted hash
+
+
+def test_analytics_counts_specs_fields_time_to_answer_and_changes(world, new_version_without):
+    from fillonce.feedback import analytics
+
+    story, spec, _ = world
+    with replaying(NOW - timedelta(days=20)):
+        on_rate = raise_on_field(story, spec, field_key="RATE", kind="given_elsewhere", body="低保率可以自动算。")
+        raise_on_field(story, spec, body="户数口径？")
+        never_answered = raise_on_field(story, spec, subject="deadline", kind="deadline", body="10 天太短。")
+    with replaying(NOW - timedelta(days=18)):
+        feedback.answer(story.db, story.erin, on_rate.id, "第 2 版取消。", new_spec_id=new_version_without(
+            story, spec, "RATE").id, retired_field="RATE")
+    with replaying(NOW - timedelta(days=10)):
+        second = feedback.listing(story.db, story.erin, status="open")[-1]
+        feedback.answer(story.db, story.erin, second.id, "见说明。")
+    data = analytics.analyse(story.db, story.heidi)
+    assert data.total == 3 and data.by_status == {"answered": 2, "open": 1}
+    assert data.top_specs == [("民统月01表", "城乡低保情况月报", 3)]
+    assert sorted(data.top_fields) == [("民统月01表", "DB_H", "低保户数", 1), ("民统月01表", "RATE", "低保率", 1)]
+    assert (data.hours_to_answer_median, data.hours_to_answer_p90) == (48, 240)  # 2 and 10 days
+    assert data.led_to_change == 1 and data.change_share == 0.5
+    assert data.overdue_by_department == {"民政局": 1} and feedback.is_overdue(never_answered)
+    with pytest.raises(PermissionDenied):
+        analytics.analyse(story.db, story.erin)
+
+
+def test_percentiles_by_nearest_rank():
+    from fillonce.feedback.analytics import percentile
+
+    assert percentile([], 0.5) is None
+    assert percentile([5, 1, 3], 0.5) == 3 and percentile([1, 2, 3, 4], 0.5) == 2
+    assert percentile(list(range(1, 11)), 0.9) == 9 and percentile([7], 0.9) == 7

@@ -16,7 +16,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from fillonce.accounts.models import Account
-from fillonce.accounts.permissions import Actor, can
+from fillonce.accounts.permissions import Actor, authorize, can
 from fillonce.burden import settings as office_settings
 from fillonce.core.config import load_settings
 from fillonce.core.db import utcnow
@@ -80,6 +80,12 @@ def listing(db: Session, actor: Actor, status: str | None = None, overdue: bool 
     if overdue:
         query = query.where(Feedback.status.in_(WAITING), Feedback.due_at < utcnow())
     return list(db.scalars(query.order_by(Feedback.raised_at.desc(), Feedback.id.desc())))
+
+
+def overdue(db: Session, actor: Actor) -> list[Feedback]:
+    """Every answer past its due time, for the office (and auditors) to follow up."""
+    authorize(actor, "feedback.oversee")
+    return listing(db, actor, overdue=True)
 
 
 def get(db: Session, actor: Actor, feedback_id: int) -> Feedback:
