@@ -15,6 +15,7 @@ from fillonce.catalog import service as catalog
 from fillonce.core.db import replaying, utcnow
 from fillonce.core.writepath import write_service
 from fillonce.demo.city import DemoCity, build_city
+from fillonce.demo.feedback import add_feedback  # issue 7
 from fillonce.demo.history import fill_month
 from fillonce.demo.specs import demo_specs, waiting_spec
 from fillonce.entry import service as entry
@@ -138,6 +139,7 @@ def build_demo(db: Session, progress: Callable[[str, int], None] = lambda step, 
     fill_month(db, villages, before, first)  # two reporting rounds, each village at its own moment
     submitted, missing = fill_month(db, villages, last, before)
     progress("submitted", submitted)
+    add_feedback(db, city)  # issue 7: feedback in every state
     return DemoSummary(
         org_units_by_level=orgunits.count_by_level(db), departments=len(city.departments),
         elements=len(city.elements), accounts=len(city.people), specs=published, values=filled,
