@@ -16,7 +16,6 @@ Past months are replayed with the specs in force then (their publication and ret
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timezone
@@ -28,14 +27,14 @@ from fillonce.accounts.models import Department
 from fillonce.accounts.permissions import Actor, authorize
 from fillonce.burden import settings as office_settings
 from fillonce.core.db import utcnow
-from fillonce.core.errors import ValidationError
+from fillonce.core.errors import NotFound, PermissionDenied
 from fillonce.core.i18n import Text
 from fillonce.forms.service import OneForm, one_forms
 from fillonce.ledger.models import LedgerEntry
 from fillonce.orgunits import service as orgunits
 from fillonce.orgunits.models import OrgUnit
 from fillonce.periods.ids import MONTHLY, Period, period_of, periods_between, periods_per_year
-from fillonce.specs.models import Spec, SpecField
+from fillonce.specs.models import Spec
 
 OUTCOMES = ("hand", "prefilled", "computed", "duplicate")
 
@@ -61,36 +60,54 @@ class Tally:
         return self.minutes_before - self.minutes_after
 
     def add(self, other: "Tally") -> None:
-        for f in fields(self):
-            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+        for name in TALLY_FIELDS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
-def _value_type(spec_field: SpecField) -> str:
-    return spec_field.element.value_type if spec_field.kind == "element" and spec_field.element else "computed"
+TALLY_FIELDS = tuple(f.name for f in fields(Tally))
 
 
-def classify(form: OneForm) -> Iterator[tuple[Spec, SpecField, str]]:
-    """Each field of each spec of the form with its outcome."""
+@dataclass(frozen=True)
+class FieldShape:
+    """What classifying needs of a spec field, read once per spec (ORM attribute reads dominate otherwise)."""
+
+    item: tuple[int, str | None] | None  # (element, disaggregation) for a catalogue field
+    asks: bool  # the gate left it to be asked (not reused from another form)
+    value_type: str  # the element's type, or "computed"
+
+
+def _shape(spec: Spec) -> list[FieldShape]:
+    return [FieldShape((f.element_id, f.category), f.mode == "ask", f.element.value_type)
+            if f.kind == "element" and f.element is not None else FieldShape(None, False, "computed")
+            for f in spec.fields]
+
+
+def classify(form: OneForm, shapes: dict[int, list[FieldShape]] | None = None) -> Iterator[tuple[Spec, FieldShape, str]]:
+    """Each field of each spec of the form with its outcome. `shapes` caches the specs' fields across forms."""
+    shapes = {} if shapes is None else shapes
     items = {(i.element.id, i.category): i for group in form.topics.values() for i in group}
     claimed: set[tuple[int, str | None]] = set()
     for spec in form.specs:
-        for f in spec.fields:
-            item = items.get((f.element_id, f.category)) if f.kind == "element" else None
+        if spec.id not in shapes:
+            shapes[spec.id] = _shape(spec)
+        for f in shapes[spec.id]:
+            item = items.get(f.item) if f.item else None
             if item is None:
                 yield spec, f, "computed"
-            elif not item.asked or f.mode != "ask" or (f.element_id, f.category) in claimed:
+            elif not f.asks or f.item in claimed or not item.asked:
                 yield spec, f, "duplicate"
             else:
-                claimed.add((f.element_id, f.category))
+                claimed.add(f.item)
                 yield spec, f, "prefilled" if item.prefilled else "hand"
 
 
-def tally_by_spec(form: OneForm, minutes: dict[str, float]) -> dict[int, Tally]:
+def tally_by_spec(form: OneForm, minutes: dict[str, float],
+                  shapes: dict[int, list[FieldShape]] | None = None) -> dict[int, Tally]:
     """The figures of one unit's one form, per spec (by id). `forms_after` is left to the caller: the one
     form is shared by all its specs."""
     tallies = {spec.id: Tally(forms_before=1) for spec in form.specs}
-    for spec, f, outcome in classify(form):
-        tally, cost = tallies[spec.id], minutes.get(f"minutes.{_value_type(f)}", 0.0)
+    for spec, f, outcome in classify(form, shapes):
+        tally, cost = tallies[spec.id], minutes.get(f"minutes.{f.value_type}", 0.0)
         tally.separate += 1
         tally.minutes_before += cost
         setattr(tally, outcome, getattr(tally, outcome) + 1)
@@ -149,32 +166,41 @@ def _units_open(units: Sequence[OrgUnit], day: date) -> list[OrgUnit]:
     return [u for u in units if u.is_open_on(day)]
 
 
-def measure(db: Session, units: Sequence[OrgUnit], months: int = 12,
-            keep: Callable[[Spec], bool] = lambda s: True) -> Measured:
-    """The figures of `units` over the last `months` months up to the current one."""
+def months_up_to_now(months: int) -> list[Period]:
+    month_list = [period_of(MONTHLY, utcnow().date())]
+    while len(month_list) < months:
+        month_list.insert(0, month_list[0].previous())
+    return month_list
+
+
+def one_forms_by_month(db: Session, units: Sequence[OrgUnit], months: int) -> Iterator[tuple[Period, list[OneForm]]]:
+    """Each of the last `months` months with the one forms of every period ending in it, built from the
+    specs in force at the period's end (or now, for a period still running)."""
     now = utcnow()
-    minutes = office_settings.current(db)
     every = list(db.scalars(select(Spec).where(Spec.status.in_(["published", "retired"]))))
     spans = lifetimes(db)
     period_types = {s.period_type for s in every}
-    last = period_of(MONTHLY, now.date())
-    month_list = [last]
-    while len(month_list) < months:
-        month_list.insert(0, month_list[0].previous())
+    for month in months_up_to_now(months):
+        built: list[OneForm] = []
+        for period in _periods_ending_in(month, period_types):
+            specs = in_force(every, spans, min(_end_of(period.end), now))
+            if specs:
+                built.extend(one_forms(db, _units_open(units, period.end), period, specs))
+        yield month, built
+
+
+def measure(db: Session, units: Sequence[OrgUnit], months: int = 12,
+            keep: Callable[[Spec], bool] = lambda s: True) -> Measured:
+    """The figures of `units` over the last `months` months up to the current one."""
+    minutes = office_settings.current(db)
+    shapes: dict[int, list[FieldShape]] = {}
     measured = Measured([], Tally())
     reported: set[tuple[str, str]] = set()
-    for month in month_list:
+    for month, built in one_forms_by_month(db, units, months):
         month_tally = Tally()
-        for period in _periods_ending_in(month, period_types):
-            moment = min(_end_of(period.end), now)
-            specs = in_force(every, spans, moment)
-            if not specs:
-                continue
-            for form in one_forms(db, _units_open(units, period.end), period, specs):
-                for spec in form.specs:
-                    if keep(spec):
-                        reported.add((spec.form_number, period.id))
-                _add_form(measured, month_tally, form, minutes, keep)
+        for form in built:
+            reported.update((spec.form_number, form.period.id) for spec in form.specs if keep(spec))
+            _add_form(measured, month_tally, form, minutes, keep, shapes)
         measured.months.append((month, month_tally))
         measured.total.add(month_tally)
     measured.reports_generated = len(reported)
@@ -182,9 +208,9 @@ def measure(db: Session, units: Sequence[OrgUnit], months: int = 12,
 
 
 def _add_form(measured: Measured, month_tally: Tally, form: OneForm, minutes: dict[str, float],
-              keep: Callable[[Spec], bool]) -> None:
+              keep: Callable[[Spec], bool], shapes: dict[int, list[FieldShape]]) -> None:
     form_tally = Tally()
-    tallies = tally_by_spec(form, minutes)
+    tallies = tally_by_spec(form, minutes, shapes)
     for spec in form.specs:
         if not keep(spec):
             continue
@@ -225,14 +251,18 @@ def scope_for(db: Session, actor: Actor, unit_code: str = "", department_code: s
     if department_code:
         department = db.scalar(select(Department).where(Department.code == department_code))
         if department is None:
-            raise ValidationError(Text(f"没有代码为 {department_code} 的部门", f"no department {department_code}"))
+            raise NotFound(Text(f"没有代码为 {department_code} 的部门", f"no department {department_code}"))
         authorize(actor, "burden.view", department)
         return Scope(Text(department.name_zh, department.name_en or department.name_zh), _all_units(db), department)
     authorize(actor, "burden.view")
+    own = actor.department_code if actor.role == "dept_staff" else \
+        actor.org_unit_code if actor.role in {"reporter", "official"} else "city"
+    if not own:
+        raise PermissionDenied(Text("您的账号没有所属单位或部门", "your account belongs to no unit or department"))
     if actor.role == "dept_staff":
-        return scope_for(db, actor, department_code=actor.department_code or "")
+        return scope_for(db, actor, department_code=own)
     if actor.role in {"reporter", "official"}:
-        return scope_for(db, actor, unit_code=actor.org_unit_code or "")
+        return scope_for(db, actor, unit_code=own)
     return Scope(Text("全市", "The whole city"), _all_units(db))
 
 

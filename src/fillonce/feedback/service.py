@@ -120,11 +120,12 @@ class Described:
     def row(self, language: str) -> list[object]:
         f = self.feedback
         pick = (lambda pair: pair[1]) if language == "en" else (lambda pair: pair[0])
+        owner = (f.department.name_zh, f.department.name_en or f.department.name_zh) if f.department else \
+            ("减负办", "Burden-reduction office")
         return [f.id, f.raised_at.date().isoformat(), pick(SUBJECTS[f.subject]), pick(KINDS[f.kind]),
-                f.spec.form_number if f.spec else "", f.field_key or "",
-                f.department.name_zh if f.department else pick(("减负办", "Burden-reduction office")),
+                f.spec.form_number if f.spec else "", f.field_key or "", pick(owner),
                 self.sender, self.unit, f.body, pick(STATUSES[f.status]), f.due_at.date().isoformat(),
-                "是" if self.overdue and language != "en" else ("yes" if self.overdue else ""), f.answer,
+                pick(("是", "yes")) if self.overdue else "", f.answer,
                 f.resolved_spec.form_number + f" v{f.resolved_spec.version}" if f.resolved_spec else "",
                 f.retired_field or "", f.reopen_count]
 
