@@ -201,3 +201,26 @@ def test_percentiles_by_nearest_rank():
     assert percentile([], 0.5) is None
     assert percentile([5, 1, 3], 0.5) == 3 and percentile([1, 2, 3, 4], 0.5) == 2
     assert percentile(list(range(1, 11)), 0.9) == 9 and percentile([7], 0.9) == 7
+
+
+def test_a_hidden_sender_is_known_to_the_office_and_themselves_never_to_the_department(world):
+    story, spec, _ = world
+    item = raise_on_field(story, spec, hide=True)
+    with pytest.raises(PermissionDenied, match="部门不能查看反馈人"):
+        feedback.sender_of(story.db, story.erin, item.id)
+    with pytest.raises(PermissionDenied) as caught:
+        feedback.sender_of(story.db, story.frank, item.id)
+    assert "may not see who sent it; ask the burden-reduction office" in caught.value.in_("en")
+    assert feedback.sender_of(story.db, story.heidi, item.id).username == "alice"
+    assert feedback.sender_of(story.db, story.alice, item.id).username == "alice"
+    shown = feedback.describe(story.erin, item)
+    assert (shown.sender, shown.unit) == ("（已隐藏身份）", "（已隐藏身份）")
+    assert "Alice" not in str(shown.row("zh")) and "杨柳社区" not in str(shown.row("zh"))
+    assert feedback.describe(story.heidi, item).sender == "Alice"
+    # the sender's own steps are in the ledger under a pseudonym that differs from feedback to feedback
+    other = raise_on_field(story, spec, hide=True, body="另一条。")
+    raisers = [story.db.scalar(select(LedgerEntry).where(LedgerEntry.object_type == "feedback",
+                                                         LedgerEntry.object_id == str(f.id))).text
+               for f in (item, other)]
+    assert all('"role":"hidden"' in text and "alice" not in text for text in raisers)
+    assert raisers[0].split('"account":')[1][:30] != raisers[1].split('"account":')[1][:30]
