@@ -130,7 +130,9 @@ def test_only_the_office_tunes_the_answer_time_and_bad_values_are_refused(world)
     story, _, _ = world
     with pytest.raises(PermissionDenied):
         office_settings.change(story.db, story.erin, {"feedback.answer_days": "60"})
-    with pytest.raises(ValidationError, match="应为 1 到 60 之间的数，而不是“0”") as caught:
+    with pytest.raises(ValidationError, match="工作日计算（1 是，0 否）”应为 0 到 1 之间的整数，而不是“0.5”"):
+        office_settings.change(story.db, story.heidi, {"feedback.working_days": "0.5"})
+    with pytest.raises(ValidationError, match="应为 1 到 60 之间的整数，而不是“0”") as caught:
         office_settings.change(story.db, story.heidi, {"feedback.answer_days": "0", "minutes.integer": "2"})
     with pytest.raises(ValidationError, match="没有名为 clicks 的设置"):
         office_settings.change(story.db, story.heidi, {"clicks": "1"})

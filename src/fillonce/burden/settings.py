@@ -24,11 +24,13 @@ class Knob:
     high: float
     zh: str
     en: str
+    whole: bool = False  # a count (days, yes/no), not a measure
 
 
 KNOBS: dict[str, Knob] = {
-    "feedback.answer_days": Knob(5, 1, 60, "答复时限（天）", "Days a department has to answer"),
-    "feedback.working_days": Knob(1, 0, 1, "按工作日计算（1 是，0 否）", "Count working days only (1 yes, 0 no)"),
+    "feedback.answer_days": Knob(5, 1, 60, "答复时限（天）", "Days a department has to answer", whole=True),
+    "feedback.working_days": Knob(1, 0, 1, "按工作日计算（1 是，0 否）", "Count working days only (1 yes, 0 no)",
+                                  whole=True),
     # Minutes a worker spends on one field: looking the figure up, checking it, typing it in.
     "minutes.integer": Knob(2, 0, 120, "整数字段（分钟）", "Whole-number field (minutes)"),
     "minutes.number": Knob(2, 0, 120, "数值字段（分钟）", "Decimal field (minutes)"),
@@ -62,9 +64,10 @@ def change(db: Session, actor: Actor, values: dict[str, object]) -> dict[str, fl
             number = float(str(raw).strip())
         except ValueError:
             number = None
-        if number is None or not knob.low <= number <= knob.high:
-            problems.append(Text(f"“{knob.zh}”应为 {knob.low:g} 到 {knob.high:g} 之间的数，而不是“{raw}”",
-                                 f"“{knob.en}” must be a number from {knob.low:g} to {knob.high:g}, not “{raw}”"))
+        if number is None or not knob.low <= number <= knob.high or (knob.whole and not number.is_integer()):
+            kind_zh, kind_en = ("整数", "a whole number") if knob.whole else ("数", "a number")
+            problems.append(Text(f"“{knob.zh}”应为 {knob.low:g} 到 {knob.high:g} 之间的{kind_zh}，而不是“{raw}”",
+                                 f"“{knob.en}” must be {kind_en} from {knob.low:g} to {knob.high:g}, not “{raw}”"))
             continue
         parsed[key] = number
     if problems:

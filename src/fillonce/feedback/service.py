@@ -70,13 +70,10 @@ def _visible(actor: Actor) -> Select:
     return query.where(Feedback.raised_by == actor.account_id)
 
 
-def listing(db: Session, actor: Actor, status: str | None = None, overdue: bool = False,
-            department_id: int | None = None) -> list[Feedback]:
+def listing(db: Session, actor: Actor, status: str | None = None, overdue: bool = False) -> list[Feedback]:
     query = _visible(actor)
     if status:
         query = query.where(Feedback.status == status)
-    if department_id is not None:
-        query = query.where(Feedback.department_id == department_id)
     if overdue:
         query = query.where(Feedback.status.in_(WAITING), Feedback.due_at < utcnow())
     return list(db.scalars(query.order_by(Feedback.raised_at.desc(), Feedback.id.desc())))
