@@ -547,3 +547,67 @@ def indicators_burden(periods: list[str] = typer.Argument(None, help="报告期�
         for r in found:
             for u in r.units:
                 console.print(f"{r.period.id} {u.unit_code} removed={u.removed} asked={u.asked}")
+# ---- feedback and burden metrics (issue 7) -------------------------------------------------------
+feedback_app = typer.Typer(help="投诉建议 / grassroots feedback", no_args_is_help=True)
+app.add_typer(feedback_app, name="feedback")
+
+
+def _feedback_table(described, title: str) -> Table:
+    from fillonce.feedback.models import KINDS, STATUSES
+
+    table = Table("#", "提出 raised", "表号 form", "字段 field", "类型 kind", "答复单位 to answer", "反馈人 sender",
+                  "状态 status", "期限 due", title=title)
+    for d in described:
+        f = d.feedback
+        table.add_row(str(f.id), f.raised_at.date().isoformat(), f.spec.form_number if f.spec else "",
+                      f.field_key or "", KINDS[f.kind][0], f.department.name_zh if f.department else "减负办",
+                      d.sender, STATUSES[f.status][0] + ("（超期）" if d.overdue else ""), f.due_at.date().isoformat())
+    return table
+
+
+@feedback_app.command("list")
+@clear_errors
+def feedback_list(status: str = typer.Option(None, help="open, answered, reopened, closed"),
+                  as_user: str = AS_USER) -> None:
+    """列出可见的反馈 / list the feedback this account may see."""
+    from fillonce.feedback import service as feedback
+
+    runtime = _runtime()
+    with runtime.session() as db:
+        actor = _actor(db, as_user)
+        rows = [feedback.describe(actor, f) for f in feedback.listing(db, actor, status=status)]
+        console.print(_feedback_table(rows, f"反馈 feedback ({len(rows)})"))
+
+
+@feedback_app.command("overdue")
+@clear_errors
+def feedback_overdue(as_user: str = AS_USER) -> None:
+    """超期未答复的反馈（减负办）/ feedback whose answer is overdue (the office)."""
+    from fillonce.feedback import service as feedback
+
+    runtime = _runtime()
+    with runtime.session() as db:
+        actor = _actor(db, as_user)
+        rows = [feedback.describe(actor, f) for f in feedback.overdue(db, actor)]
+        console.print(_feedback_table(rows, f"超期 overdue ({len(rows)})"))
+
+
+@app.command("burden")
+@clear_errors
+def burden_figures(unit: str = typer.Option("", help="单位代码 / org unit code"),
+                   department: str = typer.Option("", help="部门代码 / department code"),
+                   months: int = typer.Option(12, min=1, max=120), as_user: str = AS_USER) -> None:
+    """填报负担（字段与估计分钟数）/ reporting burden in fields and estimated minutes, month by month."""
+    from fillonce.burden import service as burden
+
+    runtime = _runtime()
+    with runtime.session() as db:
+        scope = burden.scope_for(db, _actor(db, as_user), unit_code=unit, department_code=department)
+        measured = burden.measure_scope(db, scope, months)
+    table = Table("月份 month", "分散报表 forms", "原字段 fields", "询问 asked", "手工 hand", "预填 prefilled",
+                  "计算 computed", "避免重复 duplicates", "原分钟 min before", "现分钟 min after", title=scope.label.zh)
+    for month, t in [*measured.months, (None, measured.total)]:
+        table.add_row(month.id if month else "合计 total", str(t.forms_before), str(t.separate), str(t.asked),
+                      str(t.hand), str(t.prefilled), str(t.computed), str(t.duplicate), f"{t.minutes_before:.0f}",
+                      f"{t.minutes_after:.0f}")
+    console.print(table)

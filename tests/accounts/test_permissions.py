@@ -61,6 +61,17 @@ MATRIX: dict[str, tuple[str, frozenset[str]]] = {
     "quality.view_finding": ("finding V1-MZJ", frozenset({"carol", "erin", "frank", "heidi", "ivan", "judy"})),
     "quality.explain": ("finding V1-MZJ", frozenset({"carol", "erin", "frank", "heidi"})),
     "quality.card": ("unit V1", frozenset({"alice", "carol", "erin", "frank", "grace", "heidi", "ivan", "judy"})),
+    # feedback and burden metrics (issue 7)
+    "feedback.raise": ("unit V1", frozenset({"alice", "carol"})),
+    "feedback.view": ("feedback MZJ-alice", frozenset({"alice", "erin", "frank", "heidi", "ivan", "judy"})),
+    "feedback.answer": ("feedback MZJ-alice", frozenset({"erin", "frank"})),
+    "feedback.reopen": ("feedback MZJ-alice", frozenset({"alice"})),
+    "feedback.close": ("feedback MZJ-alice", frozenset({"alice", "heidi"})),
+    "feedback.see_sender": ("feedback MZJ-alice-hidden", frozenset({"alice", "heidi"})),
+    "feedback.oversee": ("nothing", frozenset({"heidi", "ivan", "judy"})),
+    "burden.view": ("unit V1", frozenset({"alice", "carol", "heidi", "ivan", "judy"})),
+    "burden.city": ("nothing", frozenset({"heidi", "ivan", "judy"})),
+    "burden.tune": ("nothing", frozenset({"heidi"})),
 }
 
 # The same actions on other objects: scope decides, not the role alone.
@@ -94,6 +105,13 @@ SCOPED: list[tuple[str, str, frozenset[str]]] = [
     ("quality.explain", "finding S1-", frozenset({"heidi"})),  # nobody explains their own unit's finding
     ("quality.view_finding", "finding V3-WJW", frozenset({"dave", "grace", "heidi", "ivan", "judy"})),
     ("quality.card", "unit V3", frozenset({"bob", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy"})),
+    # feedback and burden metrics (issue 7)
+    ("feedback.raise", "unit V3", frozenset({"bob", "dave"})),
+    ("feedback.answer", "feedback office-alice", frozenset({"heidi"})),
+    ("feedback.view", "feedback office-alice", frozenset({"alice", "heidi", "ivan", "judy"})),
+    ("feedback.see_sender", "feedback MZJ-alice", frozenset({"alice", "erin", "frank", "heidi", "ivan", "judy"})),
+    ("burden.view", "department MZJ", frozenset({"erin", "frank", "heidi", "ivan", "judy"})),
+    ("burden.view", "nothing", EVERYONE),
 ]
 
 
@@ -120,6 +138,7 @@ def _object(story, name: str):
         "spec": lambda: _spec(db, *code.split("-")),  # a spec in a status, of a department
         "departments": lambda: {accounts.get_department(db, c).id for c in code.split(",")},
         "finding": lambda: _finding(db, *code.split("-")),  # a quality finding: unit-department
+        "feedback": lambda: _feedback(db, *code.split("-")),  # issue 7
     }[kind]()
 
 
@@ -131,6 +150,13 @@ def _finding(db, unit_code: str, department_code: str):
 def _spec(db, status: str, department_code: str):
     department = accounts.get_department(db, department_code)
     return SimpleNamespace(status=status, department=department, department_id=department.id)
+
+
+def _feedback(db, owner: str, sender: str, hidden: str = ""):
+    """Feedback to a department (or the office), raised by a story person, possibly hidden from the department."""
+    department_id = None if owner == "office" else accounts.get_department(db, owner).id
+    return SimpleNamespace(department_id=department_id, raised_by=accounts.get_account(db, sender).id,
+                           hidden=hidden == "hidden")
 
 
 def _check_cell(story, person: str, action: str, target: str, allowed: bool) -> None:

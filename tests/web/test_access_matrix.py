@@ -6,6 +6,7 @@ import pytest
 
 from fillonce.entry import service as entry
 from fillonce.indicators import service as indicators
+from fillonce.feedback import service as feedback
 from fillonce.orgunits import service as orgunits
 from fillonce.specs import service as specs
 from spec_stories import add_population, civil_monthly, publish
@@ -18,6 +19,7 @@ FOLLOW_UP = frozenset({"carol", "dave", "heidi", "ivan", "judy"})
 LEDGER = frozenset({"heidi", "ivan", "judy"})
 STEWARDS = frozenset({"heidi", "judy"})
 QUALITY = frozenset({"carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy"})  # quality findings (issue 6)
+FEEDBACK_READERS = frozenset({"alice", "erin", "frank", "heidi", "ivan", "judy"})  # alice's, on civil affairs' form
 
 # route pattern -> (the URL tried, who gets it)
 MATRIX = {
@@ -75,6 +77,18 @@ MATRIX = {
     "/indicators/{code}": ("/indicators/{indicator}?period=202611&level=4", EVERYONE),
     "/indicators/{code}/edit": ("/indicators/{indicator}/edit", frozenset({"erin", "judy"})),
     "/indicators/{code}/values.xlsx": ("/indicators/{indicator}/values.xlsx?period=202611", EVERYONE),
+    # feedback and burden metrics (issue 7)
+    "/feedback": ("/feedback", EVERYONE),
+    "/feedback/export.xlsx": ("/feedback/export.xlsx", EVERYONE),
+    "/feedback/analytics": ("/feedback/analytics", LEDGER),
+    "/feedback/{feedback_id}": ("/feedback/{feedback}", FEEDBACK_READERS),
+    "/api/v1/feedback": ("/api/v1/feedback", EVERYONE),
+    "/api/v1/feedback/{feedback_id}": ("/api/v1/feedback/{feedback}", FEEDBACK_READERS),
+    "/api/v1/feedback/{feedback_id}/sender": ("/api/v1/feedback/{feedback}/sender", FEEDBACK_READERS),
+    "/burden": ("/burden", EVERYONE),
+    "/burden/city": ("/burden/city", LEDGER),
+    "/burden/city.xlsx": ("/burden/city.xlsx", LEDGER),
+    "/burden/settings": ("/burden/settings", frozenset({"heidi"})),
 }
 # Reached only with an id that a person's own earlier step made; each has its own forbidden-path test.
 OWN_OBJECTS = {"/audit/{token}", "/audit/{token}/map.xlsx", "/reports/built/{built_id}"}
@@ -104,8 +118,9 @@ def world(story, client):
     entry.submit_form(story.db, story.alice, "V1", "202611")
     indicator = indicators.create(story.db, story.erin, indicators.IndicatorInput(  # indicators
         code="DIBAO_RATE", name_zh="低保率", kind="formula", department_code="MZJ", formula="DIBAO_PERSONS / POP_REGISTERED"))
+    raised = feedback.raise_feedback(story.db, story.alice, "spec", "frequent", "月报太频繁。", spec_id=published.id)
     return {"published": published.id, "draft": draft.id, "v1": orgunits.get(story.db, "V1").id,
-            "indicator": indicator.code}
+            "indicator": indicator.code, "feedback": raised.id}
 
 
 @pytest.mark.parametrize("person", sorted(PEOPLE))

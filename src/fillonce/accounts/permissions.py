@@ -188,6 +188,58 @@ def _quality_card(actor: Actor, unit: Any) -> bool:
     """A unit's quality card: its own reporters, the officials above, departments, office, auditors."""
     return actor.role in {"dept_staff", "office", "auditor", "admin"} or (
         actor.role in {"reporter", "official"} and actor.covers(unit))
+# ---- feedback (投诉建议) and burden metrics (issue 7) ----------------------------------------------
+
+def _raise_feedback(actor: Actor, unit: Any) -> bool:
+    """Grassroots people raise feedback about their own unit (officials: any unit of their subtree)."""
+    return actor.role in {"reporter", "official"} and (unit is None or actor.covers(unit))
+
+
+def _owns_feedback(actor: Actor, feedback: Any) -> bool:
+    """The department a feedback concerns answers it; the office answers system and policy feedback."""
+    if feedback.department_id is None:
+        return actor.role == "office"
+    return actor.role == "dept_staff" and actor.department_id == feedback.department_id
+
+
+def _raised(actor: Actor, feedback: Any) -> bool:
+    return actor.account_id is not None and actor.account_id == feedback.raised_by
+
+
+def _view_feedback(actor: Actor, feedback: Any) -> bool:
+    return actor.role in {"office", "auditor", "admin"} or _raised(actor, feedback) or _owns_feedback(actor, feedback)
+
+
+def _close_feedback(actor: Actor, feedback: Any) -> bool:
+    return _raised(actor, feedback) or actor.role == "office"
+
+
+def _see_sender(actor: Actor, feedback: Any) -> bool:
+    """A hidden sender is known to the office (and to themselves), never to the department."""
+    if feedback.hidden:
+        return actor.role == "office" or _raised(actor, feedback)
+    return _view_feedback(actor, feedback)
+
+
+def _city_overseer(actor: Actor, obj: Any) -> bool:
+    """The whole city's feedback and burden: the office, auditors, administrators."""
+    return actor.role in {"office", "auditor", "admin"}
+
+
+def _office(actor: Actor, obj: Any) -> bool:
+    return actor.role == "office"
+
+
+def _view_burden(actor: Actor, scope: Any) -> bool:
+    """The office and auditors see the whole city; a department its own; reporters and officials their units.
+    `scope` is an org unit, a department, or None (the viewer's own scope)."""
+    if actor.role in {"office", "auditor", "admin"}:
+        return True
+    if scope is None:
+        return actor.role in {"reporter", "official", "dept_staff"}
+    if hasattr(scope, "path"):
+        return actor.role in {"reporter", "official"} and actor.covers(scope)
+    return actor.role == "dept_staff" and actor.department_id == scope.id
 
 
 POLICY: dict[str, Callable[[Actor, Any], bool]] = {
@@ -229,6 +281,17 @@ POLICY: dict[str, Callable[[Actor, Any], bool]] = {
     # indicators (不报统计): aggregate figures anyone signed in reads; the owner department's authors define them
     "indicator.view": _anyone,
     "indicator.author": _author_spec,
+    # feedback and burden metrics (issue 7)
+    "feedback.raise": _raise_feedback,
+    "feedback.view": _view_feedback,
+    "feedback.answer": _owns_feedback,
+    "feedback.reopen": _raised,
+    "feedback.close": _close_feedback,
+    "feedback.see_sender": _see_sender,
+    "feedback.oversee": _city_overseer,
+    "burden.view": _view_burden,
+    "burden.city": _city_overseer,
+    "burden.tune": _office,
 }
 
 

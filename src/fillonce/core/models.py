@@ -11,5 +11,8 @@ from fillonce.quality import models as _quality  # noqa: F401  (quality findings
 from fillonce.registers import models as _registers  # noqa: F401
 from fillonce.reports import models as _reports  # noqa: F401
 from fillonce.specs import models as _specs  # noqa: F401
+# feedback and burden (issue 7)
+from fillonce.burden import models as _burden  # noqa: F401
+from fillonce.feedback import models as _feedback  # noqa: F401
 
 metadata = Base.metadata

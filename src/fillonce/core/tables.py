@@ -87,11 +87,17 @@ XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.s
 
 def xlsx_bytes(title: str, headers: Sequence[str], rows: Sequence[Sequence[object]]) -> bytes:
     """A one-sheet workbook with a bold header row, for every table a user can download."""
+    return xlsx_sheets([(title, headers, rows)])
+
+
+def xlsx_sheets(sheets: Sequence[tuple[str, Sequence[str], Sequence[Sequence[object]]]]) -> bytes:
+    """A workbook of several such sheets: (title, headers, rows) each."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
-    sheet.append(list(headers))
-    for row in rows:
-        sheet.append(list(row))
+    for title, headers, rows in sheets:
+        sheet = workbook.create_sheet(title[:31])
+        sheet.append(list(headers))
+        for row in rows:
+            sheet.append(list(row))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

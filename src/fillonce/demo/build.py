@@ -14,8 +14,9 @@ from fillonce.accounts.system import INSTALLER
 from fillonce.catalog import service as catalog
 from fillonce.core.db import replaying, utcnow
 from fillonce.core.writepath import write_service
-from fillonce.demo.city import DemoCity, build_city
 from fillonce.demo import indicators as demo_indicators
+from fillonce.demo.city import DemoCity, build_city
+from fillonce.demo.feedback import add_feedback  # issue 7
 from fillonce.demo.history import fill_month
 from fillonce.demo.problems import seed as seed_problems  # quality findings (issue 6)
 from fillonce.demo.specs import demo_specs, waiting_spec
@@ -142,6 +143,7 @@ def build_demo(db: Session, progress: Callable[[str, int], None] = lambda step, 
     submitted, missing = fill_month(db, villages, last, before)
     progress("submitted", submitted)
     seed_problems(db, villages, last, [before])  # quality findings (issue 6)
+    add_feedback(db, city)  # issue 7: feedback in every state
     return DemoSummary(
         org_units_by_level=orgunits.count_by_level(db), departments=len(city.departments),
         elements=sum(catalog.element_counts_by_department(db).values()),  # with the registers' columns

@@ -44,6 +44,11 @@ class FormItem:
     def departments(self) -> list[str]:
         return sorted({u.department for u in self.uses})
 
+    @property
+    def prefilled(self) -> bool:
+        """Every option arrives with last period's value: the worker only confirms it."""
+        return bool(self.prefill) and len(self.prefill) == len(self.options)
+
 
 @dataclass
 class ComputedItem:
@@ -141,7 +146,7 @@ def _assemble(unit: OrgUnit, period: Period, specs: list[Spec], previous: dict[t
     burden = Burden(
         separate_fields=sum(len(s.fields) for s in specs),
         asked_fields=len(asked),
-        prefilled_fields=sum(1 for i in asked if i.prefill and len(i.prefill) == len(i.options)),
+        prefilled_fields=sum(1 for i in asked if i.prefilled),
         computed_fields=len(computed) + sum(1 for i in items.values() if not i.asked),
     )
     return OneForm(unit, period, specs, dict(sorted(topics.items())), computed, burden)
@@ -154,9 +159,11 @@ def one_form(db: Session, unit: OrgUnit, period: Period) -> OneForm:
     return _with_register_figures(db, period, [_assemble(unit, period, specs, previous)], within=unit)[0]
 
 
-def one_forms(db: Session, units: Sequence[OrgUnit], period: Period) -> list[OneForm]:
-    """The one form of many units for a period, with one query for all their prefilled values."""
-    published = published_for(db, period)
+def one_forms(db: Session, units: Sequence[OrgUnit], period: Period,
+              in_force: Sequence[Spec] | None = None) -> list[OneForm]:
+    """The one form of many units for a period, with one query for all their prefilled values.
+    `in_force`: the specs to build from (burden metrics replay past periods); default those published now."""
+    published = published_for(db, period) if in_force is None else [s for s in in_force if s.period_type == period.type]
     element_ids = sorted({f.element_id for s in published for f in s.fields if f.element_id})
     previous = _previous_values(db, [u.id for u in units], period, element_ids)
     return _with_register_figures(db, period, [

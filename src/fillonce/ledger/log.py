@@ -55,6 +55,7 @@ class PendingRecord:
     content: Any = None
     reason: str | None = None
     details: dict | None = None
+    at: str = ""  # when the change was made (the replayed time in the demo), not when the transaction ends
 
 
 ENTRY_KEYS = {"v", "idx", "at", "who", "action", "effect", "object", "content_hash", "prev", "reason", "details"}
@@ -100,7 +101,8 @@ def record(
     if object_type is None:
         raise ValueError("a ledger record needs an instance or an object_type")
     db.info.setdefault(PENDING, []).append(
-        PendingRecord(actor, action, effect, object_type, object_id, instance, content, reason, details)
+        PendingRecord(actor, action, effect, object_type, object_id, instance, content, reason, details,
+                      utcnow().isoformat().replace("+00:00", "Z"))
     )
 
 
@@ -130,12 +132,12 @@ def _previous_indexes(db: Session, keys: set[tuple[str, str]]) -> dict[tuple[str
     return found
 
 
-def _entry_body(rec: PendingRecord, salt: bytes, index: int, at: str, prev: int | None) -> dict:
+def _entry_body(rec: PendingRecord, salt: bytes, index: int, prev: int | None) -> dict:
     content = rec.instance.ledger_content() if rec.instance is not None else rec.content
     return {
         "v": ENTRY_VERSION,
         "idx": index,  # an entry names its own place, so a moved row is caught at once
-        "at": at,
+        "at": rec.at,
         "who": rec.actor.ledger_identity(),
         "action": rec.action,
         "effect": rec.effect,
@@ -158,11 +160,10 @@ def flush_pending(db: Session, salt: bytes) -> list[int]:
             rec.object_id = str(rec.instance.id)
     size = lock_head(db)
     previous = _previous_indexes(db, {(r.object_type, r.object_id) for r in records})
-    at = utcnow().isoformat().replace("+00:00", "Z")
     rows = []
     for offset, rec in enumerate(records):
         key = (rec.object_type, rec.object_id)
-        body = canonical_json(_entry_body(rec, salt, size + offset, at, previous.get(key)))
+        body = canonical_json(_entry_body(rec, salt, size + offset, previous.get(key)))
         previous[key] = size + offset
         rows.append((size + offset, merkle.leaf_hash(body), body, rec.object_type, rec.object_id, rec.action))
     append_rows(db, size, rows)

@@ -15,11 +15,14 @@ from fastapi.staticfiles import StaticFiles
 from fillonce import __version__
 from fillonce.accounts.routes import router as accounts_pages
 from fillonce.audit.routes import router as audit_pages
+from fillonce.burden.routes import router as burden_pages  # issue 7
 from fillonce.catalog.routes import api as catalog_api
 from fillonce.catalog.routes import router as catalog_pages
 from fillonce.core.errors import FillonceError
 from fillonce.core.runtime import Runtime
 from fillonce.entry.routes import api as values_api
+from fillonce.feedback.routes import api as feedback_api  # issue 7
+from fillonce.feedback.routes import router as feedback_pages  # issue 7
 from fillonce.forms.routes import router as forms_pages
 from fillonce.indicators.routes import router as indicators_pages  # indicators
 from fillonce.ledger import service as ledger
@@ -126,8 +129,10 @@ def create_app(runtime: Runtime) -> FastAPI:
              reports_pages)
     pages += (quality_pages,)  # quality findings (issue 6)
     pages += (indicators_pages,)  # indicators
+    pages += (feedback_pages, burden_pages)  # issue 7
     for router in pages:
         app.include_router(router, include_in_schema=False)  # HTML pages are not part of the JSON API
     for router in (orgunits_api, catalog_api, specs_api, values_api, reports_api, ledger_api):
         app.include_router(router)
+    app.include_router(feedback_api)  # issue 7
     return app
