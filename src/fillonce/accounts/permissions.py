@@ -161,6 +161,35 @@ def _view_history(actor: Actor, object_type: Any) -> bool:
     return object_type in PUBLIC_HISTORY or _readers_of_ledger(actor, object_type)
 
 
+# --- registers (台账): a department's record-level data; only the owner sees people, in masked form ---
+def _register_department(obj: Any) -> int | None:
+    """A register's owner department id (rules take a register or, before one exists, the department)."""
+    return getattr(obj, "department_id", getattr(obj, "id", None))
+
+
+def _see_registers(actor: Actor, register: Any) -> bool:
+    """Counts and definitions: the owning department, the office, auditors, administrators."""
+    if actor.role in {"admin", "office", "auditor"}:
+        return True
+    return actor.role == "dept_staff" and (register is None or actor.department_id == _register_department(register))
+
+
+def _define_register(actor: Actor, department: Any) -> bool:
+    return actor.role == "admin" or (actor.role == "dept_staff" and actor.duty == "author"
+                                     and actor.department_id == _register_department(department))
+
+
+def _load_register(actor: Actor, register: Any) -> bool:
+    """Imports and API batches: the department's authors, its API tokens, administrators."""
+    return actor.role == "admin" or (actor.role == "dept_staff" and actor.duty in {"author", "api"}
+                                     and actor.department_id == _register_department(register))
+
+
+def _register_records(actor: Actor, register: Any) -> bool:
+    """People (masked) are for the owning department's staff only; not even administrators see them."""
+    return actor.role == "dept_staff" and actor.duty != "api" and actor.department_id == _register_department(register)
+
+
 POLICY: dict[str, Callable[[Actor, Any], bool]] = {
     "orgunit.view": _anyone,
     "orgunit.view_detail": _view_unit_detail,
@@ -191,6 +220,12 @@ POLICY: dict[str, Callable[[Actor, Any], bool]] = {
     "ledger.view": _readers_of_ledger,
     "ledger.history": _view_history,
     "ledger.checkpoint": _admin,
+    # registers (台账)
+    "register.view": _see_registers,
+    "register.define": _define_register,
+    "register.load": _load_register,
+    "register.records": _register_records,
+    "register.reveal": _register_records,
 }
 
 
