@@ -52,6 +52,12 @@ MATRIX: dict[str, tuple[str, frozenset[str]]] = {
     "entry.reopen": ("departments MZJ", frozenset({"erin", "frank", "judy"})),
     "entry.review": ("unit V1", frozenset({"carol"})),
     "entry.edit": ("unit V1", frozenset({"alice", "carol"})),
+    # registers (台账)
+    "register.view": ("register MZJ", frozenset({"erin", "frank", "heidi", "ivan", "judy"})),
+    "register.define": ("department MZJ", frozenset({"erin", "judy"})),
+    "register.load": ("register MZJ", frozenset({"erin", "judy"})),
+    "register.records": ("register MZJ", frozenset({"erin", "frank"})),
+    "register.reveal": ("register MZJ", frozenset({"erin", "frank"})),
 }
 
 # The same actions on other objects: scope decides, not the role alone.
@@ -81,6 +87,11 @@ SCOPED: list[tuple[str, str, frozenset[str]]] = [
     ("entry.edit", "unit V3", frozenset({"bob", "dave"})),
     ("entry.review", "unit V3", frozenset({"dave"})),
     ("entry.review", "unit S1", frozenset()),
+    # registers (台账)
+    ("register.view", "nothing", frozenset({"erin", "frank", "grace", "heidi", "ivan", "judy"})),
+    ("register.view", "register WJW", frozenset({"grace", "heidi", "ivan", "judy"})),
+    ("register.load", "register WJW", frozenset({"grace", "judy"})),
+    ("register.records", "register WJW", frozenset({"grace"})),
 ]
 
 
@@ -106,6 +117,7 @@ def _object(story, name: str):
         "history": lambda: code,  # the history of every object of a type, named by its table
         "spec": lambda: _spec(db, *code.split("-")),  # a spec in a status, of a department
         "departments": lambda: {accounts.get_department(db, c).id for c in code.split(",")},
+        "register": lambda: SimpleNamespace(department_id=accounts.get_department(db, code).id),
     }[kind]()
 
 

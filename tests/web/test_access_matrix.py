@@ -6,6 +6,7 @@ import pytest
 
 from fillonce.entry import service as entry
 from fillonce.orgunits import service as orgunits
+from fillonce.registers import service as registers
 from fillonce.specs import service as specs
 from spec_stories import add_population, civil_monthly, publish
 from stories import PEOPLE
@@ -16,6 +17,7 @@ REPORT_READERS = frozenset({"carol", "dave", "erin", "frank", "heidi", "ivan", "
 FOLLOW_UP = frozenset({"carol", "dave", "heidi", "ivan", "judy"})
 LEDGER = frozenset({"heidi", "ivan", "judy"})
 STEWARDS = frozenset({"heidi", "judy"})
+REGISTER_VIEWERS = frozenset({"erin", "frank", "grace", "heidi", "ivan", "judy"})
 
 # route pattern -> (the URL tried, who gets it)
 MATRIX = {
@@ -59,9 +61,16 @@ MATRIX = {
     "/api/v1/reports/{spec_id}": ("/api/v1/reports/{published}?period=202611", REPORT_READERS),
     "/api/v1/ledger/checkpoint": ("/api/v1/ledger/checkpoint", EVERYONE),
     "/api/v1/ledger/entries/{index}/proof": ("/api/v1/ledger/entries/0/proof", LEDGER),
+    # registers (台账): counts for the owner, the office and auditors; people for the owner only
+    "/registers": ("/registers", REGISTER_VIEWERS),
+    "/registers/{code}": ("/registers/DIBAO", frozenset({"erin", "frank", "heidi", "ivan", "judy"})),
+    "/registers/{code}/export.xlsx": ("/registers/DIBAO/export.xlsx", frozenset({"erin", "frank"})),
+    "/registers/{code}/import": ("/registers/DIBAO/import", frozenset({"erin", "judy"})),
+    "/api/v1/registers": ("/api/v1/registers", REGISTER_VIEWERS),
 }
 # Reached only with an id that a person's own earlier step made; each has its own forbidden-path test.
-OWN_OBJECTS = {"/audit/{token}", "/audit/{token}/map.xlsx", "/reports/built/{built_id}"}
+OWN_OBJECTS = {"/audit/{token}", "/audit/{token}/map.xlsx", "/reports/built/{built_id}",
+               "/registers/{code}/import/{token}/errors.xlsx"}
 PUBLIC = {"/signin", "/healthz", "/api", "/openapi.json"}
 
 
@@ -86,6 +95,9 @@ def world(story, client):
     entry.save_values(story.db, story.alice, "V1", "202611", {("POP_REGISTERED", ""): 2000,
                                                              ("DIBAO_HOUSEHOLDS", ""): 10, ("DIBAO_PERSONS", ""): 20})
     entry.submit_form(story.db, story.alice, "V1", "202611")
+    registers.define(story.db, story.erin, registers.RegisterInput("DIBAO", "低保对象名册", "MZJ", [
+        registers.ColumnInput("身份证号", "id_number"), registers.ColumnInput("姓名", "name"),
+        registers.ColumnInput("单位代码", "org_unit")]))
     return {"published": published.id, "draft": draft.id, "v1": orgunits.get(story.db, "V1").id}
 
 

@@ -26,6 +26,8 @@ from fillonce.ledger.routes import api as ledger_api
 from fillonce.ledger.routes import router as ledger_pages
 from fillonce.orgunits.routes import api as orgunits_api
 from fillonce.orgunits.routes import router as orgunits_pages
+from fillonce.registers.routes import api as registers_api  # registers (台账)
+from fillonce.registers.routes import router as registers_pages
 from fillonce.reports import subscriptions
 from fillonce.reports.routes import api as reports_api
 from fillonce.reports.routes import router as reports_pages
@@ -122,8 +124,10 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     pages = (accounts_pages, orgunits_pages, catalog_pages, specs_pages, ledger_pages, forms_pages, audit_pages,
              reports_pages)
+    pages += (registers_pages,)  # registers (台账)
     for router in pages:
         app.include_router(router, include_in_schema=False)  # HTML pages are not part of the JSON API
     for router in (orgunits_api, catalog_api, specs_api, values_api, reports_api, ledger_api):
         app.include_router(router)
+    app.include_router(registers_api)  # registers (台账)
     return app
