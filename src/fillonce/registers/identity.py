@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from operator import mul
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)  # 2^(17-i) mod 11
 CHECK_CODES = "10X98765432"
@@ -15,7 +16,7 @@ def normalise_id(raw: object) -> str:
 
 
 def check_code(first17: str) -> str:
-    return CHECK_CODES[sum(int(d) * w for d, w in zip(first17, WEIGHTS)) % 11]
+    return CHECK_CODES[sum(map(mul, WEIGHTS, map(int, first17))) % 11]
 
 
 def id_problem(number: str) -> str | None:

@@ -23,7 +23,7 @@ from fillonce.core.writepath import write_service
 from fillonce.ledger import log
 from fillonce.orgunits.models import OrgUnit
 from fillonce.registers import crypto
-from fillonce.registers.identity import mask_id, mask_name, mask_phone
+from fillonce.registers.identity import mask_name, mask_phone
 from fillonce.registers.models import PERSON_FIELDS, Register, RegisterImport, RegisterRecord
 
 CODE_PATTERN = re.compile(r"^[A-Z][A-Z0-9_]{0,31}$")
