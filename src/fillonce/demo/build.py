@@ -15,6 +15,7 @@ from fillonce.catalog import service as catalog
 from fillonce.core.db import replaying, utcnow
 from fillonce.core.writepath import write_service
 from fillonce.demo.city import DemoCity, build_city
+from fillonce.demo import registers as demo_registers
 from fillonce.demo.history import fill_month
 from fillonce.demo.specs import demo_specs, waiting_spec
 from fillonce.entry import service as entry
@@ -129,6 +130,7 @@ def build_demo(db: Session, progress: Callable[[str, int], None] = lambda step, 
         progress("elements", len(city.elements))
         _people(db, city)
         progress("accounts", len(city.people))
+        progress("register_records", sum(demo_registers.set_up(db, city).values()))  # registers (台账)
         published = _specs(db)
         progress("specs", published)
     with replaying(_morning(first.end + timedelta(days=3))):
@@ -136,6 +138,8 @@ def build_demo(db: Session, progress: Callable[[str, int], None] = lambda step, 
     progress("values", filled)
     villages = [u for u in city.org_units if u.level == 4]
     fill_month(db, villages, before, first)  # two reporting rounds, each village at its own moment
+    with replaying(_morning(last.start + timedelta(days=9))):  # registers (台账): a month's changes
+        demo_registers.reimport(db, city)
     submitted, missing = fill_month(db, villages, last, before)
     progress("submitted", submitted)
     return DemoSummary(
