@@ -11,8 +11,10 @@ from sqlalchemy import select
 
 from fillonce.accounts import service as accounts
 from fillonce.accounts import tokens
+from fillonce.core.config import load_settings
 from fillonce.core.errors import PermissionDenied
 from fillonce.ledger.models import LedgerEntry
+from fillonce.ledger.verify import verify
 from fillonce.registers import loading
 from fillonce.registers.models import RegisterChange, RegisterImport, RegisterRecord
 from register_stories import HEADER, person, person_id
@@ -185,3 +187,11 @@ def test_a_token_of_another_department_may_not_load(story, dibao):
     with pytest.raises(PermissionDenied):
         loading.load_batch(story.db, tokens.actor_of_token(story.db, _plain), "DIBAO", upsert)
     assert loading.load_batch(story.db, tokens.actor_of_token(story.db, own_plain), "DIBAO", upsert).load.added == 1
+
+
+def test_the_ledger_verifies_after_imports_and_batches(story, dibao, write_csv):
+    loading.import_file(story.db, story.erin, "DIBAO", write_csv([person(1), person(2)]))
+    loading.import_file(story.db, story.erin, "DIBAO", write_csv([person(2, 住址="新址"), person(3)]))
+    loading.load_batch(story.db, story.erin, "DIBAO", [], [{"id_number": person_id(3), "org_unit": "V1"}])
+    report = verify(story.db, load_settings())
+    assert report.ok, report.problems[:3]

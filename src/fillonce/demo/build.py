@@ -130,7 +130,7 @@ def build_demo(db: Session, progress: Callable[[str, int], None] = lambda step, 
         progress("elements", len(city.elements))
         _people(db, city)
         progress("accounts", len(city.people))
-        progress("register_records", sum(demo_registers.set_up(db, city).values()))  # registers (台账)
+        demo_registers.set_up(db, city)  # registers (台账)
         published = _specs(db)
         progress("specs", published)
     with replaying(_morning(first.end + timedelta(days=3))):
