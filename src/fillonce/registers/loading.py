@@ -458,10 +458,12 @@ def _remove_named(db: Session, writer: Writer, checker: RowChecker, remove: Sequ
                                             "a removal needs a valid ID number and org unit code"))])
             continue
         targets.append((writer.sealer.person_key(id_number), unit_id))
+    if not targets:
+        return
     rows = db.connection().execute(select(RECORDS.c.id, RECORDS.c.row_digest, RECORDS.c.person_key,
                                           RECORDS.c.org_unit_id).where(
         RECORDS.c.register_id == writer.register.id, RECORDS.c.removed_on.is_(None),
-        or_(*[and_(RECORDS.c.person_key == k, RECORDS.c.org_unit_id == u) for k, u in targets]) if targets else False)).all()
+        or_(*[and_(RECORDS.c.person_key == k, RECORDS.c.org_unit_id == u) for k, u in targets]))).all()
     if rows:
         db.connection().execute(update(RECORDS).where(RECORDS.c.id == bindparam("b_id")).values(
             removed_on=writer.today, last_import_id=writer.load.id), [{"b_id": r.id} for r in rows])

@@ -108,7 +108,7 @@ def _load(request: Request, db: Session, who: Visitor, register, folder: Path, g
                             status_code=422)
     shutil.rmtree(folder, ignore_errors=True)
     if result.problems:
-        folder.mkdir(parents=True)
+        folder.mkdir(parents=True, mode=0o700)
         (folder / "owner.json").write_text(json.dumps(meta))
         (folder / "errors.xlsx").write_bytes(loading.error_report_xlsx(result.problems))
     return render(request, who, "registers/loaded.html", register=register, load=result.load,
@@ -126,7 +126,7 @@ async def upload(code: str, request: Request, file: UploadFile, good_rows_only: 
     if Path(name).suffix.lower() not in {".csv", ".xlsx"}:
         raise ValidationError(Text(f"{name}：只接受 .xlsx 或 .csv 文件", f"{name}: only .xlsx or .csv files are accepted"))
     folder = WORK / secrets.token_hex(16)
-    folder.mkdir(parents=True)
+    folder.mkdir(parents=True, mode=0o700)  # the upload holds clear ID numbers: its owner's eyes only
     stored = "upload" + Path(name).suffix.lower()
     size = 0
     with (folder / stored).open("wb") as handle:
