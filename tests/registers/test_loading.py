@@ -195,3 +195,10 @@ def test_the_ledger_verifies_after_imports_and_batches(story, dibao, write_csv):
     loading.load_batch(story.db, story.erin, "DIBAO", [], [{"id_number": person_id(3), "org_unit": "V1"}])
     report = verify(story.db, load_settings())
     assert report.ok, report.problems[:3]
+
+
+def test_good_rows_only_with_no_good_row_loads_nothing(story, dibao, write_csv):
+    loading.import_file(story.db, story.erin, "DIBAO", write_csv([person(1)]))
+    with pytest.raises(loading.RegisterRejected):
+        loading.import_file(story.db, story.erin, "DIBAO", write_csv([person(2, 单位代码="NOWHERE")]), good_rows_only=True)
+    assert len(_records(story.db)) == 1

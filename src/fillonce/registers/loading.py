@@ -381,7 +381,7 @@ def _start(db: Session, actor: Actor, register: Register, file_name: str, sha256
 def _finish(db: Session, actor: Actor, register: Register, writer: Writer, good_rows_only: bool) -> LoadResult:
     writer.flush()
     load = writer.load
-    if writer.rejected and not good_rows_only:
+    if writer.rejected and (not good_rows_only or writer.rejected == load.rows):  # no good row: nothing to load
         raise RegisterRejected(writer.problems, writer.rejected, load.rows - writer.rejected)
     if load.full:
         writer.remove_unseen()
