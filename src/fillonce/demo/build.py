@@ -14,8 +14,8 @@ from fillonce.accounts.system import INSTALLER
 from fillonce.catalog import service as catalog
 from fillonce.core.db import replaying, utcnow
 from fillonce.core.writepath import write_service
-from fillonce.demo.city import DemoCity, build_city
 from fillonce.demo import registers as demo_registers
+from fillonce.demo.city import DemoCity, build_city
 from fillonce.demo.history import fill_month
 from fillonce.demo.specs import demo_specs, waiting_spec
 from fillonce.entry import service as entry
