@@ -38,7 +38,8 @@ def city_file(tmp_path, monkeypatch):
 def test_import_all_or_nothing_then_good_rows_only_then_list(city_file, write_csv, tmp_path):
     path = write_csv([person(1), person(2, 单位代码="NOWHERE")])
     report = tmp_path / "errors.xlsx"
-    refused = runner.invoke(app, ["registers", "import", "DIBAO", str(path), "--as", "installer", "--errors", str(report)])
+    refused = runner.invoke(app, ["registers", "import", "DIBAO", str(path), "--as", "installer",
+                                  "--errors", str(report)])
     assert refused.exit_code == 1 and "NOWHERE" in refused.stderr
     assert list(load_workbook(report).active.iter_rows(values_only=True))[1][:3] == ("dibao.csv", 3, "单位代码")
     loaded = runner.invoke(app, ["registers", "import", "DIBAO", str(path), "--good-rows-only", "--as", "installer"])

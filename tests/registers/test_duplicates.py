@@ -14,12 +14,14 @@ def _kinds(found):
 
 
 def test_a_clean_register_has_no_duplicates(story, dibao, write_csv):
-    loading.import_file(story.db, story.erin, "DIBAO", write_csv([person(1), person(2, name="李四"), person(3, unit="V2")]))
+    rows = [person(1), person(2, name="李四"), person(3, unit="V2")]
+    loading.import_file(story.db, story.erin, "DIBAO", write_csv(rows))
     assert duplicates.find_duplicates(story.db) == []
 
 
 def test_the_same_id_under_two_units(story, dibao, write_csv):
-    loading.import_file(story.db, story.erin, "DIBAO", write_csv([person(1), person(1, unit="V3"), person(2, name="李四")]))
+    rows = [person(1), person(1, unit="V3"), person(2, name="李四")]
+    loading.import_file(story.db, story.erin, "DIBAO", write_csv(rows))
     [found] = duplicates.find_duplicates(story.db, dibao.id, kinds=("same_id_two_units",))
     assert (found.register_code, found.unit_codes) == ("DIBAO", ("V1", "V3"))
     assert person_id(1) not in found.evidence.zh and person_id(1)[-4:] in found.evidence.zh

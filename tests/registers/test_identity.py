@@ -20,7 +20,8 @@ def test_a_wrong_check_digit_is_caught(number):
     assert id_problem(number) == "checksum"
 
 
-@pytest.mark.parametrize("number", ["32010219800101123", "3201021980010112399", "32010219800A011239", "32010219800101123Y"])
+@pytest.mark.parametrize("number", ["32010219800101123", "3201021980010112399", "32010219800A011239",
+                                    "32010219800101123Y"])
 def test_malformed_numbers_are_caught(number):
     assert id_problem(number) == "format"
 

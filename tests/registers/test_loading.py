@@ -161,7 +161,8 @@ def test_an_api_batch_adds_updates_and_removes_without_touching_the_rest(story, 
     upsert = [{"id_number": person_id(2), "name": "张伟", "org_unit": "V1", "HOUSEHOLD_ID": "H22",
                "birth_date": "1960-05-17"},
               {"id_number": person_id(5), "name": "赵六", "org_unit": "V2", "HOUSEHOLD_ID": "H5"}]
-    load = loading.load_batch(story.db, story.erin, "DIBAO", upsert, [{"id_number": person_id(3), "org_unit": "V1"}]).load
+    remove = [{"id_number": person_id(3), "org_unit": "V1"}]
+    load = loading.load_batch(story.db, story.erin, "DIBAO", upsert, remove).load
     assert (load.full, load.added, load.changed, load.removed) == (False, 1, 1, 1)
     assert len(_records(story.db)) == 3  # person 1 was not in the batch and stays
 

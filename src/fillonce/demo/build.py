@@ -144,7 +144,8 @@ def build_demo(db: Session, progress: Callable[[str, int], None] = lambda step, 
     progress("submitted", submitted)
     return DemoSummary(
         org_units_by_level=orgunits.count_by_level(db), departments=len(city.departments),
-        elements=len(city.elements) + len(demo_registers.ELEMENTS), accounts=len(city.people), specs=published, values=filled,
+        elements=len(city.elements) + len(demo_registers.ELEMENTS), accounts=len(city.people), specs=published,
+        values=filled,
         submitted=submitted, missing=missing,
         sign_in_examples=list(city.sign_in_examples()),
     )

@@ -69,7 +69,8 @@ def _same_id_two_units(db: Session, registers: dict, units: dict, register_id: i
              .having(func.count(func.distinct(current.c.org_unit_id)) > 1)).subquery()
     rows = db.execute(select(current.c.register_id, current.c.person_key, current.c.id, current.c.org_unit_id,
                              current.c.id_masked, current.c.name)
-                      .join(twice, (twice.c.register_id == current.c.register_id) & (twice.c.person_key == current.c.person_key))
+                      .join(twice, (twice.c.register_id == current.c.register_id)
+                            & (twice.c.person_key == current.c.person_key))
                       .order_by(current.c.register_id, current.c.person_key, current.c.id)).all()
     found = []
     for (reg, _key), group in groupby(rows, key=lambda r: (r.register_id, r.person_key)):

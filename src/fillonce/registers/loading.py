@@ -201,7 +201,7 @@ class RowChecker:
                 continue
             element = column.element
             if element.value_type == "option_set":
-                by_label = {str(o[0]): str(o[0]) for o in element.options} | {str(o[1]): str(o[0]) for o in element.options}
+                by_label = {str(label): str(o[0]) for o in element.options for label in o[:2]}  # code or name
                 if text not in by_label:
                     fault(column.field, f"“{text}”不是数据元 {element.code} 的选项",
                           f"“{text}” is not an option of element {element.code}")
@@ -285,10 +285,7 @@ class Writer:
         for clean, problems, key, identity in keyed:
             found = existing.get((key, identity[1])) if key else None
             if key and ((key, identity[1]) in seen or (found is not None and found.last_import_id == self.load.id)):
-                column = self.checker.by_field["id_number"].header
-                self.reject(problems + [RowProblem(self.checker.source, (clean.number if clean else problems[0].row),
-                                                    column, Text("同一单位内同一身份证号在文件中出现了两次",
-                                                                 "the same ID number appears twice for the same unit in this file"))])
+                self.reject(problems + [self._twice(clean.number if clean else problems[0].row)])
                 continue
             if key:
                 seen.add((key, identity[1]))
@@ -310,6 +307,11 @@ class Writer:
             else:
                 touched.append({"b_id": found.id})
         self._write(new, updated, touched, changes)
+
+    def _twice(self, number: int) -> RowProblem:
+        return RowProblem(self.checker.source, number, self.checker.by_field["id_number"].header,
+                          Text("同一单位内同一身份证号在文件中出现了两次",
+                               "the same ID number appears twice for the same unit in this file"))
 
     def _values(self, row: CleanRow, key: str) -> dict:
         return {"register_id": self.register.id, "org_unit_id": row.unit_id, "person_key": key,

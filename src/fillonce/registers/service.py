@@ -152,9 +152,11 @@ def visible(db: Session, actor: Actor) -> list[RegisterSummary]:
     registers = [r for r in db.scalars(select(Register).order_by(Register.code)) if can(actor, "register.view", r)]
     ids = [r.id for r in registers]
     active = dict(db.execute(select(RegisterRecord.register_id, func.count()).where(
-        RegisterRecord.register_id.in_(ids), RegisterRecord.removed_on.is_(None)).group_by(RegisterRecord.register_id)).all())
+        RegisterRecord.register_id.in_(ids), RegisterRecord.removed_on.is_(None))
+        .group_by(RegisterRecord.register_id)).all())
     imports: dict[int, list[RegisterImport]] = {}
-    for load in db.scalars(select(RegisterImport).where(RegisterImport.register_id.in_(ids)).order_by(RegisterImport.id)):
+    loads = select(RegisterImport).where(RegisterImport.register_id.in_(ids)).order_by(RegisterImport.id)
+    for load in db.scalars(loads):
         imports.setdefault(load.register_id, []).append(load)
     return [RegisterSummary(r, active.get(r.id, 0), len(imports.get(r.id, [])), (imports.get(r.id) or [None])[-1])
             for r in registers]
@@ -263,7 +265,8 @@ def export_rows(db: Session, actor: Actor, code: str, unit_code: str | None = No
         authorize(actor, "register.reveal", register)
         _record_clear_export(db, actor, register)
     elements = [element_code(c["field"]) for c in register.columns if element_code(c["field"])]
-    query = _records_query(register, _unit(db, unit_code), include_removed=True).order_by(OrgUnit.code, RegisterRecord.id)
+    query = _records_query(register, _unit(db, unit_code), include_removed=True).order_by(
+        OrgUnit.code, RegisterRecord.id)
     sealer = crypto.sealer()
 
     def rows() -> Iterator[list[object]]:
