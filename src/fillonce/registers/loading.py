@@ -266,10 +266,10 @@ class Writer:
             self.problems.extend(problems[:room])
 
     def _existing(self, keys: set[str]) -> dict[tuple[str, int], tuple]:
-        rows = self.db.execute(select(
-            RECORDS.c.id, RECORDS.c.person_key, RECORDS.c.org_unit_id, RECORDS.c.row_digest, RECORDS.c.removed_on,
-            RECORDS.c.last_import_id, RECORDS.c.added_on).where(RECORDS.c.register_id == self.register.id,
-                                            RECORDS.c.person_key.in_(keys)))
+        columns = (RECORDS.c.id, RECORDS.c.person_key, RECORDS.c.org_unit_id, RECORDS.c.row_digest,
+                   RECORDS.c.removed_on, RECORDS.c.last_import_id, RECORDS.c.added_on)
+        rows = self.db.execute(select(*columns).where(RECORDS.c.register_id == self.register.id,
+                                                      RECORDS.c.person_key.in_(keys)))
         return {(r.person_key, r.org_unit_id): r for r in rows}
 
     def flush(self) -> None:
