@@ -611,3 +611,45 @@ def burden_figures(unit: str = typer.Option("", help="单位代码 / org unit co
                       str(t.hand), str(t.prefilled), str(t.computed), str(t.duplicate), f"{t.minutes_before:.0f}",
                       f"{t.minutes_after:.0f}")
     console.print(table)
+# --- registers (台账) ---
+registers_app = typer.Typer(help="名册（台账）/ registers", no_args_is_help=True)
+app.add_typer(registers_app, name="registers")
+
+
+@registers_app.command("import")
+@clear_errors
+def registers_import(code: str, file: Path, good_rows_only: bool = typer.Option(
+        False, "--good-rows-only", help="有错误行时只导入正确的行 / load the good rows, leave out the bad"),
+        errors_to: Path = typer.Option(None, "--errors", help="错误报告（xlsx）写到这里 / write the error report here"),
+        as_user: str = AS_USER) -> None:
+    """导入名册文件（xlsx/csv），默认有错误行则全部不导入 / import a register file; by default all or nothing."""
+    from fillonce.registers import loading
+
+    runtime = _runtime()
+    with runtime.session() as db:
+        try:
+            result = loading.import_file(db, _actor(db, as_user), code, file, good_rows_only)
+        except loading.RegisterRejected as rejected:
+            if errors_to:
+                errors_to.write_bytes(loading.error_report_xlsx(rejected.row_problems))
+            raise
+        load = result.load
+    if result.problems and errors_to:
+        errors_to.write_bytes(loading.error_report_xlsx(result.problems))
+    console.print(f"行 rows {load.rows}  新增 added {load.added}  变更 changed {load.changed}  "
+                  f"注销 removed {load.removed}  未导入 rejected {load.rejected}")
+
+
+@registers_app.command("list")
+@clear_errors
+def registers_list(as_user: str = AS_USER) -> None:
+    """列出名册及其记录数 / the registers with their counts."""
+    from fillonce.registers import service as registers
+
+    runtime = _runtime()
+    with runtime.session() as db:
+        table = Table("代码 code", "名称 name", "部门 department", "互斥组 group", "现有记录 current", "导入 imports")
+        for s in registers.visible(db, _actor(db, as_user)):
+            table.add_row(s.register.code, s.register.name_zh, s.register.department.code, s.register.exclusive_group,
+                          str(s.active), str(s.imports))
+        console.print(table)

@@ -72,6 +72,12 @@ MATRIX: dict[str, tuple[str, frozenset[str]]] = {
     "burden.view": ("unit V1", frozenset({"alice", "carol", "heidi", "ivan", "judy"})),
     "burden.city": ("nothing", frozenset({"heidi", "ivan", "judy"})),
     "burden.tune": ("nothing", frozenset({"heidi"})),
+    # registers (台账)
+    "register.view": ("register MZJ", frozenset({"erin", "frank", "heidi", "ivan", "judy"})),
+    "register.define": ("department MZJ", frozenset({"erin", "judy"})),
+    "register.load": ("register MZJ", frozenset({"erin", "judy"})),
+    "register.records": ("register MZJ", frozenset({"erin", "frank"})),
+    "register.reveal": ("register MZJ", frozenset({"erin", "frank"})),
 }
 
 # The same actions on other objects: scope decides, not the role alone.
@@ -112,6 +118,11 @@ SCOPED: list[tuple[str, str, frozenset[str]]] = [
     ("feedback.see_sender", "feedback MZJ-alice", frozenset({"alice", "erin", "frank", "heidi", "ivan", "judy"})),
     ("burden.view", "department MZJ", frozenset({"erin", "frank", "heidi", "ivan", "judy"})),
     ("burden.view", "nothing", EVERYONE),
+    # registers (台账)
+    ("register.view", "nothing", frozenset({"erin", "frank", "grace", "heidi", "ivan", "judy"})),
+    ("register.view", "register WJW", frozenset({"grace", "heidi", "ivan", "judy"})),
+    ("register.load", "register WJW", frozenset({"grace", "judy"})),
+    ("register.records", "register WJW", frozenset({"grace"})),
 ]
 
 
@@ -139,6 +150,7 @@ def _object(story, name: str):
         "departments": lambda: {accounts.get_department(db, c).id for c in code.split(",")},
         "finding": lambda: _finding(db, *code.split("-")),  # a quality finding: unit-department
         "feedback": lambda: _feedback(db, *code.split("-")),  # issue 7
+        "register": lambda: SimpleNamespace(department_id=accounts.get_department(db, code).id),
     }[kind]()
 
 

@@ -5,9 +5,10 @@ A new GET route fails `test_every_route_is_in_the_matrix` until it is given a ro
 import pytest
 
 from fillonce.entry import service as entry
-from fillonce.indicators import service as indicators
 from fillonce.feedback import service as feedback
+from fillonce.indicators import service as indicators
 from fillonce.orgunits import service as orgunits
+from fillonce.registers import service as registers
 from fillonce.specs import service as specs
 from spec_stories import add_population, civil_monthly, publish
 from stories import PEOPLE
@@ -20,6 +21,7 @@ LEDGER = frozenset({"heidi", "ivan", "judy"})
 STEWARDS = frozenset({"heidi", "judy"})
 QUALITY = frozenset({"carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy"})  # quality findings (issue 6)
 FEEDBACK_READERS = frozenset({"alice", "erin", "frank", "heidi", "ivan", "judy"})  # alice's, on civil affairs' form
+REGISTER_VIEWERS = frozenset({"erin", "frank", "grace", "heidi", "ivan", "judy"})
 
 # route pattern -> (the URL tried, who gets it)
 MATRIX = {
@@ -89,9 +91,16 @@ MATRIX = {
     "/burden/city": ("/burden/city", LEDGER),
     "/burden/city.xlsx": ("/burden/city.xlsx", LEDGER),
     "/burden/settings": ("/burden/settings", frozenset({"heidi"})),
+    # registers (台账): counts for the owner, the office and auditors; people for the owner only
+    "/registers": ("/registers", REGISTER_VIEWERS),
+    "/registers/{code}": ("/registers/DIBAO", frozenset({"erin", "frank", "heidi", "ivan", "judy"})),
+    "/registers/{code}/export.xlsx": ("/registers/DIBAO/export.xlsx", frozenset({"erin", "frank"})),
+    "/registers/{code}/import": ("/registers/DIBAO/import", frozenset({"erin", "judy"})),
+    "/api/v1/registers": ("/api/v1/registers", REGISTER_VIEWERS),
 }
 # Reached only with an id that a person's own earlier step made; each has its own forbidden-path test.
-OWN_OBJECTS = {"/audit/{token}", "/audit/{token}/map.xlsx", "/reports/built/{built_id}"}
+OWN_OBJECTS = {"/audit/{token}", "/audit/{token}/map.xlsx", "/reports/built/{built_id}",
+               "/registers/{code}/import/{token}/errors.xlsx"}
 PUBLIC = {"/signin", "/healthz", "/api", "/openapi.json"}
 
 
@@ -119,6 +128,9 @@ def world(story, client):
     indicator = indicators.create(story.db, story.erin, indicators.IndicatorInput(  # indicators
         code="DIBAO_RATE", name_zh="低保率", kind="formula", department_code="MZJ", formula="DIBAO_PERSONS / POP_REGISTERED"))
     raised = feedback.raise_feedback(story.db, story.alice, "spec", "frequent", "月报太频繁。", spec_id=published.id)
+    registers.define(story.db, story.erin, registers.RegisterInput("DIBAO", "低保对象名册", "MZJ", [
+        registers.ColumnInput("身份证号", "id_number"), registers.ColumnInput("姓名", "name"),
+        registers.ColumnInput("单位代码", "org_unit")]))
     return {"published": published.id, "draft": draft.id, "v1": orgunits.get(story.db, "V1").id,
             "indicator": indicator.code, "feedback": raised.id}
 

@@ -240,6 +240,33 @@ def _view_burden(actor: Actor, scope: Any) -> bool:
     if hasattr(scope, "path"):
         return actor.role in {"reporter", "official"} and actor.covers(scope)
     return actor.role == "dept_staff" and actor.department_id == scope.id
+# --- registers (台账): a department's record-level data; only the owner sees people, in masked form ---
+def _register_department(obj: Any) -> int | None:
+    """A register's owner department id (rules take a register or, before one exists, the department)."""
+    return getattr(obj, "department_id", getattr(obj, "id", None))
+
+
+def _see_registers(actor: Actor, register: Any) -> bool:
+    """Counts and definitions: the owning department, the office, auditors, administrators."""
+    if actor.role in {"admin", "office", "auditor"}:
+        return True
+    return actor.role == "dept_staff" and (register is None or actor.department_id == _register_department(register))
+
+
+def _define_register(actor: Actor, department: Any) -> bool:
+    return actor.role == "admin" or (actor.role == "dept_staff" and actor.duty == "author"
+                                     and actor.department_id == _register_department(department))
+
+
+def _load_register(actor: Actor, register: Any) -> bool:
+    """Imports and API batches: the department's authors, its API tokens, administrators."""
+    return actor.role == "admin" or (actor.role == "dept_staff" and actor.duty in {"author", "api"}
+                                     and actor.department_id == _register_department(register))
+
+
+def _register_records(actor: Actor, register: Any) -> bool:
+    """People (masked) are for the owning department's staff only; not even administrators see them."""
+    return actor.role == "dept_staff" and actor.duty != "api" and actor.department_id == _register_department(register)
 
 
 POLICY: dict[str, Callable[[Actor, Any], bool]] = {
@@ -292,6 +319,12 @@ POLICY: dict[str, Callable[[Actor, Any], bool]] = {
     "burden.view": _view_burden,
     "burden.city": _city_overseer,
     "burden.tune": _office,
+    # registers (台账)
+    "register.view": _see_registers,
+    "register.define": _define_register,
+    "register.load": _load_register,
+    "register.records": _register_records,
+    "register.reveal": _register_records,
 }
 
 

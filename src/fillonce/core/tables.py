@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -66,6 +67,61 @@ def read_table(path: Path, aliases: dict[str, str] | None = None) -> list[Row]:
         workbook.close()
         return _rows_from_matrix(matrix, aliases, source)
     raise ValidationError(Text(f"{source}：只接受 .xlsx 或 .csv 文件", f"{source}: only .xlsx or .csv files are accepted"))
+
+
+def _csv_encoding(path: Path) -> str:
+    """UTF-8 (with or without BOM) unless the file does not decode as such: then GB18030, as Excel writes it."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with path.open("rb") as handle:
+        try:
+            while chunk := handle.read(1 << 20):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "gb18030"
+    return "utf-8-sig"
+
+
+def _csv_matrix(path: Path) -> Iterator[list[object]]:
+    with path.open(encoding=_csv_encoding(path), newline="") as handle:
+        yield from csv.reader(handle)
+
+
+def _xlsx_matrix(path: Path) -> Iterator[list[object]]:
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
+        raise ValidationError(Text(f"{path.name}：不是可读取的 xlsx 文件（可能已加密或损坏）",
+                                   f"{path.name}: not a readable xlsx file (encrypted or damaged?)")) from None
+    try:
+        for raw in workbook.worksheets[0].iter_rows(values_only=True):
+            yield list(raw)
+    finally:
+        workbook.close()
+
+
+def stream_table(path: Path) -> tuple[list[str], Iterator[Row]]:
+    """The header and a lazy iterator of the non-empty rows, for files too large to hold in memory."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        matrix = _csv_matrix(path)
+    elif suffix in {".xlsx", ".xlsm"}:
+        matrix = _xlsx_matrix(path)
+    else:
+        raise ValidationError(Text(f"{path.name}：只接受 .xlsx 或 .csv 文件",
+                                   f"{path.name}: only .xlsx or .csv files are accepted"))
+    first = next(matrix, None)
+    if first is None:
+        raise ValidationError(Text(f"{path.name}：文件是空的", f"{path.name}: the file is empty"))
+    header = [str(h).strip() if h is not None else "" for h in first]
+
+    def rows() -> Iterator[Row]:
+        for number, raw in enumerate(matrix, start=2):
+            values = {name: _clean(v) for name, v in zip(header, raw) if name}
+            if any(v is not None for v in values.values()):
+                yield Row(number, values)
+
+    return header, rows()
 
 
 def parse_date(value: object, field: str, where: Text) -> date | None:

@@ -15,6 +15,7 @@ from fillonce.catalog import service as catalog
 from fillonce.core.db import replaying, utcnow
 from fillonce.core.writepath import write_service
 from fillonce.demo import indicators as demo_indicators
+from fillonce.demo import registers as demo_registers
 from fillonce.demo.city import DemoCity, build_city
 from fillonce.demo.feedback import add_feedback  # issue 7
 from fillonce.demo.history import fill_month
@@ -132,6 +133,7 @@ def build_demo(db: Session, progress: Callable[[str, int], None] = lambda step, 
         progress("elements", len(city.elements))
         _people(db, city)
         progress("accounts", len(city.people))
+        demo_registers.set_up(db, city)  # registers (台账)
         published = _specs(db)
         progress("specs", published)
         progress("indicators", demo_indicators.build(db)[0])  # indicators: after the registers step and the specs
@@ -140,6 +142,8 @@ def build_demo(db: Session, progress: Callable[[str, int], None] = lambda step, 
     progress("values", filled)
     villages = [u for u in city.org_units if u.level == 4]
     fill_month(db, villages, before, first)  # two reporting rounds, each village at its own moment
+    with replaying(_morning(last.start + timedelta(days=9))):  # registers (台账): a month's changes
+        demo_registers.reimport(db, city)
     submitted, missing = fill_month(db, villages, last, before)
     progress("submitted", submitted)
     seed_problems(db, villages, last, [before])  # quality findings (issue 6)

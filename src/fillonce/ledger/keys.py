@@ -58,3 +58,13 @@ def signer_key(settings: Settings) -> str:
 
 def verifier_key(settings: Settings) -> str:
     return _cached_text(settings.ledger_key_path.with_suffix(".pub"))
+
+
+def secret(path: Path) -> bytes:
+    """A 32-byte secret kept in its own file, made on first use (other domains' keys live beside the log's)."""
+    if not path.exists():
+        try:
+            _write_private(path, secrets.token_hex(32) + "\n")
+        except FileExistsError:  # another process made it first
+            pass
+    return bytes.fromhex(_cached_text(path))

@@ -100,6 +100,9 @@ class RegisterRecord(Base):
     row_digest: Mapped[str] = mapped_column(String(64))  # SHA-256 of the canonical record
     added_on: Mapped[date] = mapped_column(Date)
     removed_on: Mapped[date | None] = mapped_column(Date)
+    # The import that last saw this record: a full import removes the ones it did not see, and a row whose
+    # record this import already saw is the same person twice in the file.
+    last_import_id: Mapped[int | None] = mapped_column(ForeignKey("register_import.id"))
 
 
 class RegisterChange(Base):

@@ -31,6 +31,8 @@ from fillonce.ledger.routes import router as ledger_pages
 from fillonce.orgunits.routes import api as orgunits_api
 from fillonce.orgunits.routes import router as orgunits_pages
 from fillonce.quality.routes import router as quality_pages  # quality findings (issue 6)
+from fillonce.registers.routes import api as registers_api  # registers (台账)
+from fillonce.registers.routes import router as registers_pages
 from fillonce.reports import subscriptions
 from fillonce.reports.routes import api as reports_api
 from fillonce.reports.routes import router as reports_pages
@@ -130,9 +132,11 @@ def create_app(runtime: Runtime) -> FastAPI:
     pages += (quality_pages,)  # quality findings (issue 6)
     pages += (indicators_pages,)  # indicators
     pages += (feedback_pages, burden_pages)  # issue 7
+    pages += (registers_pages,)  # registers (台账)
     for router in pages:
         app.include_router(router, include_in_schema=False)  # HTML pages are not part of the JSON API
     for router in (orgunits_api, catalog_api, specs_api, values_api, reports_api, ledger_api):
         app.include_router(router)
     app.include_router(feedback_api)  # issue 7
+    app.include_router(registers_api)  # registers (台账)
     return app

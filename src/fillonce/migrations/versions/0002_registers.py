@@ -66,6 +66,8 @@ def upgrade() -> None:
     sa.Column('row_digest', sa.String(length=64), nullable=False),
     sa.Column('added_on', sa.Date(), nullable=False),
     sa.Column('removed_on', sa.Date(), nullable=True),
+    sa.Column('last_import_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['last_import_id'], ['register_import.id'], name=op.f('fk_register_record_last_import_id_register_import')),
     sa.ForeignKeyConstraint(['org_unit_id'], ['org_unit.id'], name=op.f('fk_register_record_org_unit_id_org_unit')),
     sa.ForeignKeyConstraint(['register_id'], ['register.id'], name=op.f('fk_register_record_register_id_register')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_register_record')),

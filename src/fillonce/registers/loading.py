@@ -1,0 +1,494 @@
+"""Loading a register: a file (xlsx or csv, streamed) or an API batch, checked row by row, written in batches.
+
+Every row is validated; by default one bad row loads nothing (the error report names each bad row, column
+and reason); with `good_rows_only` the good rows load and the bad ones are reported. The load is one
+`RegisterImport` (ledgered: counts and a digest of its changes, no personal data) and one `RegisterChange`
+per record added, changed or removed, in one transaction. Rows are written with core executemany in
+batches: memory stays bounded whatever the file's size.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlalchemy import and_, bindparam, or_, select, update
+from sqlalchemy.orm import Session
+
+from fillonce.accounts.permissions import Actor, authorize
+from fillonce.catalog.models import DataElement
+from fillonce.core.db import utcnow
+from fillonce.core.errors import ValidationError
+from fillonce.core.i18n import Text
+from fillonce.core.tables import stream_table, xlsx_bytes
+from fillonce.core.writepath import write_service
+from fillonce.ledger import log
+from fillonce.orgunits.models import OrgUnit
+from fillonce.registers import crypto
+from fillonce.registers.identity import birth_date_of, id_problem, mask_id, normalise_id, sex_of
+from fillonce.registers.models import Register, RegisterChange, RegisterImport, RegisterRecord
+from fillonce.registers.service import element_code, find
+
+BATCH = 2000
+MAX_REPORTED = 50_000  # problems kept for the report; the count of rejected rows is always exact
+SEXES = {"M": "M", "男": "M", "F": "F", "女": "F"}
+RECORDS = RegisterRecord.__table__
+CHANGES = RegisterChange.__table__
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """One fault: where (file, row as the user sees it, column header) and why."""
+
+    source: str
+    row: int
+    column: str
+    reason: Text
+
+    def text(self) -> Text:
+        column = f" 列“{self.column}”" if self.column else ""
+        column_en = f" column “{self.column}”" if self.column else ""
+        return Text(f"{self.source} 第 {self.row} 行{column}：{self.reason.zh}",
+                    f"{self.source} row {self.row}{column_en}: {self.reason.en}")
+
+
+class RegisterRejected(ValidationError):
+    """Nothing was loaded: the file has bad rows (or a bad header). `problems` are RowProblems."""
+
+    def __init__(self, problems: list[RowProblem], rejected: int, good: int):
+        self.row_problems = problems
+        self.rejected = rejected
+        self.good = good
+        super().__init__([p.text() for p in problems[:20]] + (
+            [Text(f"……共 {rejected} 行有误", f"… {rejected} bad rows in all")] if len(problems) > 20 else []))
+
+
+@dataclass
+class LoadResult:
+    load: RegisterImport
+    problems: list[RowProblem] = field(default_factory=list)  # the rows left out (good-rows-only)
+
+
+@dataclass(slots=True)  # not frozen: a frozen dataclass's __init__ costs microseconds a row
+class CleanRow:
+    number: int
+    unit_id: int
+    id_number: str
+    name: str
+    sex: str
+    birth_date: date
+    address: str
+    phone: str
+    status: str
+    attributes: dict
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    field: str
+    required: bool
+    element: DataElement | None
+
+
+def _bad(zh: str, en: str) -> Text:
+    return Text(zh, en)
+
+
+class RowChecker:
+    """Validates one row's raw values (keyed by column header) into a CleanRow or its problems."""
+
+    def __init__(self, db: Session, register: Register, source: str):
+        self.source = source
+        codes = [element_code(c["field"]) for c in register.columns if element_code(c["field"])]
+        elements = {e.code: e for e in db.scalars(select(DataElement).where(DataElement.code.in_(codes)))}
+        self.columns = [Column(c["header"], c["field"], c["required"], elements.get(element_code(c["field"]) or ""))
+                        for c in register.columns]
+        self.by_field = {c.field: c for c in self.columns}
+        self.required = [c for c in self.columns if c.required]
+        self.elements = [c for c in self.columns if c.element is not None]
+        self.units = dict(db.execute(select(OrgUnit.code, OrgUnit.id)).all())
+        self.today = utcnow().date()
+
+    def header_problems(self, header: Iterable[str]) -> list[RowProblem]:
+        present = set(header)
+        return [RowProblem(self.source, 1, c.header, _bad("缺少必需的列", "a required column is missing"))
+                for c in self.columns if c.required and c.header not in present]
+
+    def _texts(self, raw: dict[str, object]) -> dict[str, str]:
+        """The row's non-empty values keyed by field, as text."""
+        texts = {}
+        for column in self.columns:
+            found = raw.get(column.header)
+            if found is not None and found != "":
+                texts[column.field] = found.strftime("%Y-%m-%d") if isinstance(found, datetime) else str(found).strip()
+        return texts
+
+    def check(self, number: int, raw: dict[str, object]) -> tuple[CleanRow | None, list[RowProblem], tuple | None]:
+        """(clean row or None, problems, (person ID, unit id) when those two alone are sound)."""
+        problems: list[RowProblem] = []
+        texts = self._texts(raw)
+        value = texts.get
+
+        def fault(field_name: str, zh: str, en: str) -> None:
+            column = self.by_field.get(field_name)
+            problems.append(RowProblem(self.source, number, column.header if column else field_name, Text(zh, en)))
+
+        for column in self.required:
+            if column.field not in texts:
+                fault(column.field, "必填的值为空", "a required value is missing")
+        id_number = normalise_id(value("id_number", ""))
+        born = self._check_id(id_number, fault) if id_number else None
+        unit_code = value("org_unit", "")
+        unit_id = self.units.get(unit_code)
+        if unit_code and unit_id is None:
+            fault("org_unit", f"单位代码 {unit_code} 不存在", f"org unit code {unit_code} does not exist")
+        if born is not None:
+            self._check_birth_date(value("birth_date", ""), born, fault)
+        sex = self._sex(value("sex", ""), id_number if born else "", fault)
+        attributes = self._attributes(texts, fault) if self.elements else {}
+        identity = (id_number, unit_id) if born is not None and unit_id is not None else None
+        if problems:
+            return None, problems, identity
+        return CleanRow(number, unit_id, id_number, value("name", ""), sex, born, value("address", ""),
+                        value("phone", ""), value("status", ""), attributes), [], identity
+
+    def _check_id(self, id_number: str, fault) -> date | None:
+        kind = id_problem(id_number)
+        if kind == "format":
+            fault("id_number", "身份证号应为 18 位（前 17 位数字，末位数字或 X）",
+                  "the ID number must have 18 characters (17 digits, then a digit or X)")
+            return None
+        if kind == "checksum":
+            fault("id_number", f"身份证号 {mask_id(id_number)} 的校验码不正确（GB 11643-1999）",
+                  f"ID number {mask_id(id_number)} fails its check digit (GB 11643-1999)")
+            return None
+        born = birth_date_of(id_number)
+        if born is None or born > self.today or born.year < 1880:
+            fault("id_number", "身份证号中的出生日期不可能存在", "the birth date in the ID number is impossible")
+            return None
+        return born
+
+    def _check_birth_date(self, raw: str, born: date, fault) -> None:
+        if not raw:
+            return
+        try:
+            given = date.fromisoformat(raw[:10].replace("/", "-").replace(".", "-"))
+        except ValueError:
+            fault("birth_date", f"出生日期 {raw} 不可能存在或无法识别（应为 1950-01-31）",
+                  f"birth date {raw} is impossible or unreadable (use 1950-01-31)")
+            return
+        if given != born:
+            fault("birth_date", "出生日期与身份证号不一致", "the birth date does not match the ID number")
+
+    def _sex(self, raw: str, id_number: str, fault) -> str:
+        if raw and raw.upper() not in SEXES and raw not in SEXES:
+            fault("sex", f"性别 {raw} 无效（男/女）", f"sex {raw} is invalid (M/F)")
+            return ""
+        if raw:
+            return SEXES.get(raw.upper(), SEXES.get(raw, ""))
+        return sex_of(id_number) if id_number else ""
+
+    def _attributes(self, texts: dict[str, str], fault) -> dict:
+        attributes = {}
+        for column in self.elements:
+            text = texts.get(column.field)
+            if text is None:
+                continue
+            element = column.element
+            if element.value_type == "option_set":
+                by_label = {str(label): str(o[0]) for o in element.options for label in o[:2]}  # code or name
+                if text not in by_label:
+                    fault(column.field, f"“{text}”不是数据元 {element.code} 的选项",
+                          f"“{text}” is not an option of element {element.code}")
+                    continue
+                text = by_label[text]
+            elif element.value_type in {"integer", "number", "percent"}:
+                try:
+                    float(text)
+                except ValueError:
+                    fault(column.field, f"“{text}”不是数字", f"“{text}” is not a number")
+                    continue
+            attributes[element.code] = text
+        return attributes
+
+
+def _canonical(row: CleanRow) -> str:
+    """The record's content as one string (unit separator between fields) for its digest."""
+    attributes = "\x1e".join(f"{k}={v}" for k, v in sorted(row.attributes.items()))
+    return "\x1f".join((str(row.unit_id), row.id_number, row.name, row.sex, row.birth_date.isoformat(), row.address,
+                         row.phone, row.status, attributes))
+
+
+RECORD_COLUMNS = ("register_id", "org_unit_id", "person_key", "id_number_enc", "id_masked", "name", "sex", "birth_date",
+                  "address", "phone_enc", "status", "attributes", "row_digest", "added_on", "removed_on",
+                  "last_import_id")
+CHANGE_COLUMNS = ("import_id", "record_id", "change", "digest_before", "digest_after")
+
+
+def _executemany(db: Session, table: str, columns: Sequence[str], rows: list[tuple]) -> None:
+    """The driver's executemany: for a million rows SQLAlchemy's per-row parameter handling costs more than
+    the database (as in the ledger's append)."""
+    mark = "?" if db.get_bind().dialect.paramstyle == "qmark" else "%s"
+    cursor = db.connection().connection.cursor()
+    try:
+        cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})",
+                           rows)
+    finally:
+        cursor.close()
+
+
+class Writer:
+    """Writes checked rows in batches, diffing each against the register's current records."""
+
+    def __init__(self, db: Session, register: Register, load: RegisterImport, checker: RowChecker):
+        self.db, self.register, self.load, self.checker = db, register, load, checker
+        self.sealer = crypto.sealer()
+        self.today = utcnow().date()
+        self.digest = hashlib.sha256()
+        self.pending: list[tuple[CleanRow | None, list[RowProblem], tuple | None]] = []
+        self.problems: list[RowProblem] = []
+        self.rejected = 0
+
+    def add(self, checked: tuple[CleanRow | None, list[RowProblem], tuple | None]) -> None:
+        self.pending.append(checked)
+        if len(self.pending) >= BATCH:
+            self.flush()
+
+    def reject(self, problems: list[RowProblem]) -> None:
+        self.rejected += 1
+        room = MAX_REPORTED - len(self.problems)
+        if room > 0:
+            self.problems.extend(problems[:room])
+
+    def _existing(self, keys: set[str]) -> dict[tuple[str, int], tuple]:
+        columns = (RECORDS.c.id, RECORDS.c.person_key, RECORDS.c.org_unit_id, RECORDS.c.row_digest,
+                   RECORDS.c.removed_on, RECORDS.c.last_import_id, RECORDS.c.added_on)
+        rows = self.db.execute(select(*columns).where(RECORDS.c.register_id == self.register.id,
+                                                      RECORDS.c.person_key.in_(keys)))
+        return {(r.person_key, r.org_unit_id): r for r in rows}
+
+    def flush(self) -> None:
+        batch, self.pending = self.pending, []
+        if not batch:
+            return
+        person_key = self.sealer.person_key
+        keyed = [(clean, problems, person_key(identity[0]) if identity else None, identity)
+                 for clean, problems, identity in batch]
+        existing = self._existing({k for _, _, k, _ in keyed if k})
+        seen: set[tuple[str, int]] = set()
+        new, updated, touched, changes = [], [], [], []
+        for clean, problems, key, identity in keyed:
+            found = existing.get((key, identity[1])) if key else None
+            if key and ((key, identity[1]) in seen or (found is not None and found.last_import_id == self.load.id)):
+                self.reject(problems + [self._twice(clean.number if clean else problems[0].row)])
+                continue
+            if key:
+                seen.add((key, identity[1]))
+            if clean is None:
+                self.reject(problems)
+                if found is not None and found.removed_on is None:
+                    touched.append({"b_id": found.id})  # a bad row still keeps its person from removal
+                continue
+            values = self._values(clean, key)
+            if found is None:
+                new.append(values)
+            elif found.removed_on is not None:
+                updated.append({"b_id": found.id, **values})
+                changes.append((found.id, "added", found.row_digest, values["row_digest"]))
+            elif found.row_digest != values["row_digest"]:
+                values["added_on"] = found.added_on
+                updated.append({"b_id": found.id, **values})
+                changes.append((found.id, "changed", found.row_digest, values["row_digest"]))
+            else:
+                touched.append({"b_id": found.id})
+        self._write(new, updated, touched, changes)
+
+    def _twice(self, number: int) -> RowProblem:
+        return RowProblem(self.checker.source, number, self.checker.by_field["id_number"].header,
+                          Text("同一单位内同一身份证号在文件中出现了两次",
+                               "the same ID number appears twice for the same unit in this file"))
+
+    def _values(self, row: CleanRow, key: str) -> dict:
+        return {"register_id": self.register.id, "org_unit_id": row.unit_id, "person_key": key,
+                "id_number_enc": self.sealer.seal(row.id_number), "id_masked": mask_id(row.id_number),
+                "name": row.name, "sex": row.sex, "birth_date": row.birth_date, "address": row.address,
+                "phone_enc": self.sealer.seal(row.phone), "status": row.status, "attributes": row.attributes,
+                "row_digest": self.sealer.digest(_canonical(row)), "added_on": self.today, "removed_on": None,
+                "last_import_id": self.load.id}
+
+    def _write(self, new: list[dict], updated: list[dict], touched: list[dict], changes: list[tuple]) -> None:
+        connection = self.db.connection()
+        if new:
+            _executemany(self.db, "register_record", RECORD_COLUMNS, [_record_row(values) for values in new])
+            ids = self._ids_of(new)
+            changes.extend((ids[(v["person_key"], v["org_unit_id"])], "added", "", v["row_digest"]) for v in new)
+        if updated:
+            columns = {name: bindparam(name) for name in updated[0] if name != "b_id"}
+            connection.execute(update(RECORDS).where(RECORDS.c.id == bindparam("b_id")).values(columns), updated)
+        if touched:
+            connection.execute(update(RECORDS).where(RECORDS.c.id == bindparam("b_id")).values(
+                last_import_id=self.load.id), touched)
+        self.record_changes(changes)
+
+    def _ids_of(self, new: list[dict]) -> dict[tuple[str, int], int]:
+        rows = self.db.connection().execute(select(RECORDS.c.id, RECORDS.c.person_key, RECORDS.c.org_unit_id).where(
+            RECORDS.c.register_id == self.register.id, RECORDS.c.person_key.in_({v["person_key"] for v in new})))
+        return {(r.person_key, r.org_unit_id): r.id for r in rows}
+
+    def record_changes(self, changes: list[tuple]) -> None:
+        if not changes:
+            return
+        for record_id, change, before, after in changes:  # a removed record back again counts as added
+            self.digest.update(f"{record_id}|{change}|{before}|{after}\n".encode("ascii"))
+            setattr(self.load, change, getattr(self.load, change) + 1)
+        _executemany(self.db, "register_change", CHANGE_COLUMNS, [(self.load.id, *change) for change in changes])
+
+    def remove_unseen(self) -> None:
+        """A full import: every current record it did not see is removed as of today (kept for past periods)."""
+        connection = self.db.connection()
+        while True:
+            rows = connection.execute(select(RECORDS.c.id, RECORDS.c.row_digest).where(
+                RECORDS.c.register_id == self.register.id, RECORDS.c.removed_on.is_(None),
+                or_(RECORDS.c.last_import_id.is_(None), RECORDS.c.last_import_id != self.load.id))
+                .order_by(RECORDS.c.id).limit(BATCH)).all()
+            if not rows:
+                return
+            connection.execute(update(RECORDS).where(RECORDS.c.id == bindparam("b_id")).values(
+                removed_on=self.today, last_import_id=self.load.id), [{"b_id": r.id} for r in rows])
+            self.record_changes([(r.id, "removed", r.row_digest, "") for r in rows])
+
+
+def _record_row(values: dict) -> tuple:
+    """A new record as the driver takes it: JSON and dates as text, in RECORD_COLUMNS order."""
+    return (values["register_id"], values["org_unit_id"], values["person_key"], values["id_number_enc"],
+            values["id_masked"], values["name"], values["sex"], values["birth_date"].isoformat(), values["address"],
+            values["phone_enc"], values["status"], json.dumps(values["attributes"]), values["row_digest"],
+            values["added_on"].isoformat(), None, values["last_import_id"])
+
+
+def _start(db: Session, actor: Actor, register: Register, file_name: str, sha256: str, full: bool) -> RegisterImport:
+    load = RegisterImport(register_id=register.id, file_name=file_name[:255], file_sha256=sha256, full=full,
+                          imported_at=utcnow(), imported_by=actor.account_id, rows=0, added=0, changed=0,
+                          removed=0, rejected=0, changes_digest="")
+    db.add(load)
+    db.flush()
+    return load
+
+
+def _finish(db: Session, actor: Actor, register: Register, writer: Writer, good_rows_only: bool) -> LoadResult:
+    writer.flush()
+    load = writer.load
+    if writer.rejected and (not good_rows_only or writer.rejected == load.rows):  # no good row: nothing to load
+        raise RegisterRejected(writer.problems, writer.rejected, load.rows - writer.rejected)
+    if load.full:
+        writer.remove_unseen()
+    load.rejected = writer.rejected
+    load.changes_digest = writer.digest.hexdigest()
+    log.record(db, actor, "register.import", load, details={
+        "register": register.code, "rows": load.rows, "added": load.added, "changed": load.changed,
+        "removed": load.removed, "rejected": load.rejected})
+    return LoadResult(load, writer.problems)
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@write_service
+def import_file(db: Session, actor: Actor, code: str, path: Path, good_rows_only: bool = False,
+                file_name: str | None = None) -> LoadResult:
+    """A full import: the file is the register's whole current content (records absent from it are removed)."""
+    register = find(db, code)
+    authorize(actor, "register.load", register)
+    source = file_name or path.name
+    header, rows = stream_table(path)
+    checker = RowChecker(db, register, source)
+    missing = checker.header_problems(header)
+    if missing:
+        raise RegisterRejected(missing, 0, 0)
+    writer = Writer(db, register, _start(db, actor, register, source, file_sha256(path), full=True), checker)
+    for row in rows:
+        writer.load.rows += 1
+        writer.add(checker.check(row.number, row.values))
+    return _finish(db, actor, register, writer, good_rows_only)
+
+
+def _api_row(checker: RowChecker, item: dict) -> dict[str, object]:
+    """An API record is keyed by field name (id_number, name, org_unit, … or an element code)."""
+    by_key = {c.field: c.header for c in checker.columns} | {
+        element_code(c.field): c.header for c in checker.columns if element_code(c.field)}
+    return {by_key[k]: v for k, v in item.items() if k in by_key}
+
+
+@write_service
+def load_batch(db: Session, actor: Actor, code: str, upsert: Sequence[dict], remove: Sequence[dict] = ()) -> LoadResult:
+    """An API batch: adds or updates the records given and removes those named; never removes the rest.
+
+    All or nothing: one bad record refuses the batch."""
+    register = find(db, code)
+    authorize(actor, "register.load", register)
+    checker = RowChecker(db, register, "API")
+    body = json.dumps({"upsert": list(upsert), "remove": list(remove)}, sort_keys=True, ensure_ascii=False,
+                      default=str).encode("utf-8")
+    writer = Writer(db, register, _start(db, actor, register, "API", hashlib.sha256(body).hexdigest(), full=False),
+                    checker)
+    for number, item in enumerate(upsert, start=1):
+        writer.load.rows += 1
+        writer.add(checker.check(number, _api_row(checker, item)))
+    writer.flush()
+    _remove_named(db, writer, checker, remove)
+    return _finish(db, actor, register, writer, good_rows_only=False)
+
+
+def _remove_named(db: Session, writer: Writer, checker: RowChecker, remove: Sequence[dict]) -> None:
+    targets = []
+    for number, item in enumerate(remove, start=1):
+        id_number = normalise_id(item.get("id_number", ""))
+        unit_id = checker.units.get(str(item.get("org_unit", "")))
+        if id_problem(id_number) or unit_id is None:
+            writer.reject([RowProblem("API remove", number, "id_number",
+                                       Text("要注销的记录缺少有效的身份证号或单位代码",
+                                            "a removal needs a valid ID number and org unit code"))])
+            continue
+        targets.append((writer.sealer.person_key(id_number), unit_id))
+    if not targets:
+        return
+    rows = db.connection().execute(select(RECORDS.c.id, RECORDS.c.row_digest, RECORDS.c.person_key,
+                                          RECORDS.c.org_unit_id).where(
+        RECORDS.c.register_id == writer.register.id, RECORDS.c.removed_on.is_(None),
+        or_(*[and_(RECORDS.c.person_key == k, RECORDS.c.org_unit_id == u) for k, u in targets]))).all()
+    if rows:
+        db.connection().execute(update(RECORDS).where(RECORDS.c.id == bindparam("b_id")).values(
+            removed_on=writer.today, last_import_id=writer.load.id), [{"b_id": r.id} for r in rows])
+        writer.record_changes([(r.id, "removed", r.row_digest, "") for r in rows])
+
+
+def changes_digest_of(db: Session, import_id: int) -> str:
+    """Recompute an import's digest from its change rows (id order), to check it against the ledgered one."""
+    digest = hashlib.sha256()
+    for r in db.execute(select(CHANGES.c.record_id, CHANGES.c.change, CHANGES.c.digest_before, CHANGES.c.digest_after)
+                        .where(CHANGES.c.import_id == import_id).order_by(CHANGES.c.id)):
+        digest.update(f"{r.record_id}|{r.change}|{r.digest_before}|{r.digest_after}\n".encode("ascii"))
+    return digest.hexdigest()
+
+
+REPORT_HEADERS = ("文件 file", "行 row", "列 column", "原因", "reason")
+
+
+def error_report_xlsx(problems: Sequence[RowProblem]) -> bytes:
+    """The rejected rows as a workbook: file, row, column, reason (Chinese and English)."""
+    return xlsx_bytes("错误报告", REPORT_HEADERS, [(p.source, p.row, p.column, p.reason.zh, p.reason.en) for p in problems])
+
+
+def records_of_import(db: Session, import_id: int) -> Iterator[int]:
+    """The ids of the records a load touched (for the duplicate warnings of the file just loaded)."""
+    yield from db.scalars(select(RECORDS.c.id).where(RECORDS.c.last_import_id == import_id))

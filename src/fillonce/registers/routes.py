@@ -1,0 +1,194 @@
+"""Register pages (list, detail with masked records, import with its error preview) and the records API."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Form, Request, UploadFile
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from fillonce.accounts.permissions import authorize, can
+from fillonce.core.errors import NotFound, ValidationError
+from fillonce.core.i18n import Text
+from fillonce.core.tables import XLSX_MEDIA_TYPE, xlsx_bytes
+from fillonce.registers import duplicates, loading
+from fillonce.registers import service as registers
+from fillonce.web.deps import Visitor, check_csrf, get_db, render, signed_in, signed_in_or_token, visitor
+
+router = APIRouter()
+api = APIRouter(prefix="/api/v1/registers", tags=["registers"])
+WORK = Path(tempfile.gettempdir()) / "fillonce-register-imports"
+MAX_BYTES = 200 * 1024 * 1024
+KEEP_SECONDS = 3600
+PREVIEW = 100
+
+
+def _attachment(body: bytes, filename: str, media_type: str = XLSX_MEDIA_TYPE) -> Response:
+    return Response(body, media_type=media_type,
+                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})
+
+
+@router.get("/registers")
+def registers_page(request: Request, db: Session = Depends(get_db), who: Visitor = Depends(signed_in)):
+    return render(request, who, "registers/list.html", summaries=registers.visible(db, who.actor))
+
+
+@router.get("/registers/{code}")
+def register_page(code: str, request: Request, unit: str = "", page: int = 1, db: Session = Depends(get_db),
+                  who: Visitor = Depends(signed_in)):
+    register = registers.get(db, who.actor, code)
+    records = registers.records(db, who.actor, code, unit or None, page) if can(
+        who.actor, "register.records", register) else None
+    return render(request, who, "registers/detail.html", register=register, records=records, unit=unit,
+                  imports=registers.imports_of(db, who.actor, register), element_code=registers.element_code)
+
+
+@router.get("/registers/{code}/export.xlsx")
+def export_masked(code: str, unit: str = "", db: Session = Depends(get_db), who: Visitor = Depends(signed_in)):
+    headers, rows = registers.export_rows(db, who.actor, code, unit or None)
+    return _attachment(xlsx_bytes(code, headers, rows), f"{code}.xlsx")
+
+
+@router.post("/registers/{code}/export", dependencies=[Depends(check_csrf)])
+def export_clear(code: str, unit: str = Form(""), db: Session = Depends(get_db), who: Visitor = Depends(signed_in)):
+    """The owner's export with clear ID numbers and phones: recorded in the ledger as it is made."""
+    headers, rows = registers.export_rows(db, who.actor, code, unit or None, clear=True)
+    return _attachment(xlsx_bytes(code, headers, rows), f"{code}-clear.xlsx")
+
+
+@router.post("/registers/records/{record_id}/reveal", dependencies=[Depends(check_csrf)])
+def reveal(record_id: int, request: Request, db: Session = Depends(get_db), who: Visitor = Depends(signed_in)):
+    number = registers.reveal(db, who.actor, record_id)
+    return render(request, who, "registers/reveal.html", number=number)
+
+
+def _folder(who: Visitor, token: str) -> Path:
+    """A rejected upload kept for its error report and a second try, only for the account that sent it."""
+    folder = WORK / token
+    owner = folder / "owner.json"
+    if not token.isalnum() or not owner.exists() or json.loads(owner.read_text())["account"] != who.actor.account_id:
+        raise NotFound(Text("找不到这次导入，请重新上传", "this import is gone; upload the file again"))
+    return folder
+
+
+def _sweep() -> None:
+    if WORK.exists():
+        for folder in WORK.iterdir():
+            if time.time() - folder.stat().st_mtime > KEEP_SECONDS:
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+def _import_page(request: Request, who: Visitor, register, **context):
+    return render(request, who, "registers/import.html", register=register, preview=PREVIEW, **context)
+
+
+@router.get("/registers/{code}/import")
+def import_page(code: str, request: Request, db: Session = Depends(get_db), who: Visitor = Depends(signed_in)):
+    register = registers.get(db, who.actor, code)
+    authorize(who.actor, "register.load", register)
+    return _import_page(request, who, register)
+
+
+def _load(request: Request, db: Session, who: Visitor, register, folder: Path, good_rows_only: bool):
+    meta = json.loads((folder / "owner.json").read_text())
+    path = folder / meta["stored"]
+    try:
+        result = loading.import_file(db, who.actor, register.code, path, good_rows_only, file_name=meta["name"])
+    except loading.RegisterRejected as rejected:
+        (folder / "errors.xlsx").write_bytes(loading.error_report_xlsx(rejected.row_problems))
+        return _import_page(request, who, register, token=folder.name, rejected=rejected, file_name=meta["name"],
+                            status_code=422)
+    shutil.rmtree(folder, ignore_errors=True)
+    if result.problems:
+        folder.mkdir(parents=True, mode=0o700)
+        (folder / "owner.json").write_text(json.dumps(meta))
+        (folder / "errors.xlsx").write_bytes(loading.error_report_xlsx(result.problems))
+    return render(request, who, "registers/loaded.html", register=register, load=result.load,
+                  problems=result.problems, token=folder.name if result.problems else None,
+                  warnings=duplicates.for_import(db, result.load), preview=PREVIEW)
+
+
+@router.post("/registers/{code}/import", dependencies=[Depends(check_csrf)])
+async def upload(code: str, request: Request, file: UploadFile, good_rows_only: bool = Form(False),
+                 db: Session = Depends(get_db), who: Visitor = Depends(signed_in)):
+    register = registers.get(db, who.actor, code)
+    authorize(who.actor, "register.load", register)
+    _sweep()
+    name = Path(file.filename or "register.csv").name
+    if Path(name).suffix.lower() not in {".csv", ".xlsx"}:
+        raise ValidationError(Text(f"{name}：只接受 .xlsx 或 .csv 文件", f"{name}: only .xlsx or .csv files are accepted"))
+    folder = WORK / secrets.token_hex(16)
+    folder.mkdir(parents=True, mode=0o700)  # the upload holds clear ID numbers: its owner's eyes only
+    stored = "upload" + Path(name).suffix.lower()
+    size = 0
+    with (folder / stored).open("wb") as handle:
+        while chunk := await file.read(1 << 20):
+            size += len(chunk)
+            if size > MAX_BYTES:
+                shutil.rmtree(folder, ignore_errors=True)
+                raise ValidationError(Text(f"{name}：文件超过 200 MB", f"{name}: the file is larger than 200 MB"))
+            handle.write(chunk)
+    (folder / "owner.json").write_text(json.dumps({"account": who.actor.account_id, "name": name, "stored": stored}))
+    return _load(request, db, who, register, folder, good_rows_only)
+
+
+@router.post("/registers/{code}/import/{token}", dependencies=[Depends(check_csrf)])
+def load_good_rows(code: str, token: str, request: Request, db: Session = Depends(get_db),
+                   who: Visitor = Depends(signed_in)):
+    """The user's explicit choice after the preview: load the good rows and leave out the bad ones."""
+    register = registers.get(db, who.actor, code)
+    return _load(request, db, who, register, _folder(who, token), good_rows_only=True)
+
+
+@router.get("/registers/{code}/import/{token}/errors.xlsx")
+def error_report(code: str, token: str, who: Visitor = Depends(signed_in)):
+    return _attachment((_folder(who, token) / "errors.xlsx").read_bytes(), f"{code}-errors.xlsx")
+
+
+class RecordBatch(BaseModel):
+    upsert: list[dict] = Field(default_factory=list, description=(
+        "新增或更新的记录，键为字段名（id_number, name, org_unit, sex, birth_date, address, phone, status）"
+        "或数据元代码 / records keyed by field name or element code"))
+    remove: list[dict] = Field(default_factory=list, description="要注销的记录：id_number 与 org_unit / records to remove")
+
+
+class RegisterOut(BaseModel):
+    code: str
+    name_zh: str
+    department: str
+    exclusive_group: str
+    active_records: int
+    imports: int
+
+
+async def _writer(request: Request, db: Session = Depends(get_db), who: Visitor = Depends(visitor)) -> Visitor:
+    """A department's API token (no cookie, so no CSRF), or a signed-in session with its CSRF token."""
+    if request.headers.get("authorization", "").lower().startswith("bearer "):
+        return signed_in_or_token(request, db, who)
+    await check_csrf(request, who)
+    return signed_in(who)
+
+
+@api.get("", response_model=list[RegisterOut])
+def api_list(db: Session = Depends(get_db), who: Visitor = Depends(signed_in_or_token)):
+    """The registers visible to the caller, with their counts (never their people)."""
+    return [RegisterOut(code=s.register.code, name_zh=s.register.name_zh, department=s.register.department.code,
+                        exclusive_group=s.register.exclusive_group, active_records=s.active, imports=s.imports)
+            for s in registers.visible(db, who.actor)]
+
+
+@api.post("/{code}/records")
+def api_records(code: str, body: RecordBatch, db: Session = Depends(get_db), who: Visitor = Depends(_writer)):
+    """Add, update or remove records in one batch, all or nothing; records not named are left as they are."""
+    if len(body.upsert) + len(body.remove) > 10_000:
+        raise ValidationError(Text("每批最多 10000 条记录", "at most 10,000 records a batch"))
+    load = loading.load_batch(db, who.actor, code, body.upsert, body.remove).load
+    return {"status": "OK", "import": load.id, "added": load.added, "changed": load.changed, "removed": load.removed}

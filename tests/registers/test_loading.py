@@ -1,0 +1,205 @@
+"""Importing register files and API batches: every bad input named, all or nothing, the diff and its ledger entry."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from sqlalchemy import select
+
+from fillonce.accounts import service as accounts
+from fillonce.accounts import tokens
+from fillonce.core.config import load_settings
+from fillonce.core.errors import PermissionDenied
+from fillonce.ledger.models import LedgerEntry
+from fillonce.ledger.verify import verify
+from fillonce.registers import loading
+from fillonce.registers.models import RegisterChange, RegisterImport, RegisterRecord
+from register_stories import HEADER, person, person_id
+
+
+def _records(db, current=True):
+    query = select(RegisterRecord).order_by(RegisterRecord.id)
+    if current:
+        query = query.where(RegisterRecord.removed_on.is_(None))
+    return list(db.scalars(query))
+
+
+def _reasons(rejected) -> dict[tuple[int, str], str]:
+    return {(p.row, p.column): p.reason.en for p in rejected.row_problems}
+
+
+def test_a_clean_file_loads_encrypted_hashed_and_masked(story, dibao, write_csv):
+    result = loading.import_file(story.db, story.erin, "DIBAO", write_csv([person(1), person(2, unit="V2")]))
+    assert (result.load.rows, result.load.added, result.load.rejected) == (2, 2, 0)
+    first = _records(story.db)[0]
+    clear = person_id(1)
+    assert clear not in first.id_number_enc and first.id_masked == clear[:4] + "*" * 10 + clear[-4:]
+    assert first.person_key != clear and len(first.person_key) == 64
+    assert "13800000001" not in first.phone_enc
+    assert (first.sex, first.birth_date, first.attributes) == ("M" if int(clear[16]) % 2 else "F", date(1960, 5, 17),
+                                                               {"HOUSEHOLD_ID": "H1"})
+
+
+BAD_ROWS = [  # (row changes, the column named, words of the reason)
+    ({"身份证号": person_id(3)[:17] + ("0" if person_id(3)[17] != "0" else "1")}, "身份证号", "check digit"),
+    ({"身份证号": "3201021960051712"}, "身份证号", "18 characters"),
+    ({"出生日期": "1960-02-30"}, "出生日期", "impossible"),
+    ({"出生日期": "1961-05-17"}, "出生日期", "does not match"),
+    ({"单位代码": "NOWHERE"}, "单位代码", "does not exist"),
+    ({"姓名": ""}, "姓名", "required value is missing"),
+    ({"户编号": ""}, "户编号", "required value is missing"),
+]
+
+
+def test_each_kind_of_bad_row_is_named_and_nothing_loads(story, dibao, write_csv):
+    rows = [person(1)] + [person(10 + i, **changes) for i, (changes, _, _) in enumerate(BAD_ROWS)]
+    with pytest.raises(loading.RegisterRejected) as caught:
+        loading.import_file(story.db, story.erin, "DIBAO", write_csv(rows))
+    reasons = _reasons(caught.value)
+    for number, (_, column, words) in enumerate(BAD_ROWS, start=3):
+        assert words in reasons[(number, column)], (number, column, reasons)
+    assert caught.value.rejected == len(BAD_ROWS) and caught.value.good == 1
+    assert _records(story.db, current=False) == []
+    assert story.db.scalars(select(RegisterImport)).all() == []
+
+
+def test_an_impossible_birth_date_inside_the_id_is_refused(story, dibao, write_csv):
+    first17 = "32010219990230123"  # 30 February 1999, with a correct check digit
+    from fillonce.registers.identity import check_code
+
+    with pytest.raises(loading.RegisterRejected) as caught:
+        loading.import_file(story.db, story.erin, "DIBAO", write_csv([person(1, 身份证号=first17 + check_code(first17))]))
+    assert "birth date in the ID number is impossible" in _reasons(caught.value)[(2, "身份证号")]
+
+
+def test_the_same_person_twice_in_one_unit_of_the_file_is_refused(story, dibao, write_csv):
+    rows = [person(1), person(1, name="张伟伟"), person(1, unit="V2")]  # another unit is a finding, not an error
+    with pytest.raises(loading.RegisterRejected) as caught:
+        loading.import_file(story.db, story.erin, "DIBAO", write_csv(rows))
+    assert list(_reasons(caught.value)) == [(3, "身份证号")]
+    assert "appears twice" in caught.value.row_problems[0].reason.en
+
+
+def test_the_same_person_twice_across_batches_is_refused(story, dibao, write_csv, monkeypatch):
+    monkeypatch.setattr(loading, "BATCH", 2)
+    with pytest.raises(loading.RegisterRejected) as caught:
+        loading.import_file(story.db, story.erin, "DIBAO", write_csv([person(1), person(2), person(3), person(1)]))
+    assert list(_reasons(caught.value)) == [(5, "身份证号")]
+
+
+def test_a_missing_required_column_refuses_the_file(story, dibao, write_csv):
+    header = [h for h in HEADER if h != "单位代码"]
+    with pytest.raises(loading.RegisterRejected) as caught:
+        loading.import_file(story.db, story.erin, "DIBAO", write_csv([person(1)], header=header))
+    assert _reasons(caught.value) == {(1, "单位代码"): "a required column is missing"}
+
+
+def test_good_rows_only_loads_the_good_and_reports_the_bad(story, dibao, write_csv):
+    rows = [person(1), person(2, 单位代码="NOWHERE"), person(3)]
+    result = loading.import_file(story.db, story.erin, "DIBAO", write_csv(rows), good_rows_only=True)
+    assert (result.load.added, result.load.rejected) == (2, 1)
+    assert [(p.row, p.column) for p in result.problems] == [(3, "单位代码")]
+    assert {r.id_masked[-4:] for r in _records(story.db)} == {person_id(1)[-4:], person_id(3)[-4:]}
+
+
+def test_the_error_report_names_file_row_column_and_reason(story, dibao, write_csv):
+    with pytest.raises(loading.RegisterRejected) as caught:
+        loading.import_file(story.db, story.erin, "DIBAO", write_csv([person(1, 单位代码="NOWHERE")]))
+    sheet = load_workbook(io.BytesIO(loading.error_report_xlsx(caught.value.row_problems))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[1][:3] == ("dibao.csv", 2, "单位代码") and "NOWHERE" in rows[1][4]
+
+
+def test_an_xlsx_file_loads_like_a_csv(story, dibao, tmp_path):
+    workbook = Workbook()
+    workbook.active.append(HEADER)
+    workbook.active.append([person(1)[h] for h in HEADER])
+    path = tmp_path / "dibao.xlsx"
+    workbook.save(path)
+    assert loading.import_file(story.db, story.erin, "DIBAO", path).load.added == 1
+
+
+def test_a_reimport_records_added_changed_and_removed_in_the_ledger(story, dibao, write_csv):
+    loading.import_file(story.db, story.erin, "DIBAO", write_csv([person(1), person(2), person(3)]))
+    second = loading.import_file(story.db, story.erin, "DIBAO", write_csv(
+        [person(2), person(3, 住址="杨柳社区新3号"), person(4)], name="dibao-december.csv")).load
+    assert (second.added, second.changed, second.removed) == (1, 1, 1)
+    changes = story.db.scalars(select(RegisterChange).where(RegisterChange.import_id == second.id)).all()
+    assert sorted(c.change for c in changes) == ["added", "changed", "removed"]
+    assert second.changes_digest == loading.changes_digest_of(story.db, second.id)
+    removed = story.db.scalars(select(RegisterRecord).where(RegisterRecord.removed_on.is_not(None))).one()
+    assert removed.id_masked.endswith(person_id(1)[-4:])
+    entry = story.db.scalars(select(LedgerEntry).where(LedgerEntry.action == "register.import")
+                             .order_by(LedgerEntry.idx.desc())).first()
+    assert b'"added":1' in entry.body and b'"removed":1' in entry.body
+
+
+def test_no_personal_data_reaches_the_ledger(story, dibao, write_csv):
+    rows = [person(1, name="王小明"), person(2, name="李红")]
+    loading.import_file(story.db, story.erin, "DIBAO", write_csv(rows))
+    loading.import_file(story.db, story.erin, "DIBAO", write_csv([person(1, name="王小明", 住址="新址")]))
+    bodies = [e.body.decode("utf-8") for e in story.db.scalars(select(LedgerEntry))]
+    assert any("register.import" in b for b in bodies)
+    for row in rows:
+        for secret in (row["身份证号"], row["姓名"], row["联系电话"], row["住址"]):
+            assert not any(secret in b for b in bodies), secret
+
+
+def test_a_removed_person_coming_back_counts_as_added(story, dibao, write_csv):
+    loading.import_file(story.db, story.erin, "DIBAO", write_csv([person(1), person(2)]))
+    loading.import_file(story.db, story.erin, "DIBAO", write_csv([person(2)]))
+    back = loading.import_file(story.db, story.erin, "DIBAO", write_csv([person(1), person(2)])).load
+    assert (back.added, back.changed, back.removed) == (1, 0, 0)
+    assert len(_records(story.db)) == 2 and len(_records(story.db, current=False)) == 2
+
+
+def test_an_api_batch_adds_updates_and_removes_without_touching_the_rest(story, dibao, write_csv):
+    loading.import_file(story.db, story.erin, "DIBAO", write_csv([person(1), person(2), person(3)]))
+    upsert = [{"id_number": person_id(2), "name": "张伟", "org_unit": "V1", "HOUSEHOLD_ID": "H22",
+               "birth_date": "1960-05-17"},
+              {"id_number": person_id(5), "name": "赵六", "org_unit": "V2", "HOUSEHOLD_ID": "H5"}]
+    remove = [{"id_number": person_id(3), "org_unit": "V1"}]
+    load = loading.load_batch(story.db, story.erin, "DIBAO", upsert, remove).load
+    assert (load.full, load.added, load.changed, load.removed) == (False, 1, 1, 1)
+    assert len(_records(story.db)) == 3  # person 1 was not in the batch and stays
+
+
+def test_a_bad_api_record_refuses_the_whole_batch(story, dibao):
+    upsert = [{"id_number": person_id(5), "name": "赵六", "org_unit": "V2", "HOUSEHOLD_ID": "H5"},
+              {"id_number": "123", "name": "钱七", "org_unit": "V2", "HOUSEHOLD_ID": "H6"}]
+    with pytest.raises(loading.RegisterRejected):
+        loading.load_batch(story.db, story.erin, "DIBAO", upsert)
+    assert _records(story.db) == []
+
+
+@pytest.mark.parametrize("who", ["frank", "grace", "alice", "heidi", "ivan"])
+def test_only_the_departments_authors_and_admins_load(story, dibao, write_csv, who):
+    with pytest.raises(PermissionDenied):
+        loading.import_file(story.db, story.actors[who], "DIBAO", write_csv([person(1)]))
+
+
+def test_a_token_of_another_department_may_not_load(story, dibao):
+    _plain, _token = tokens.create(story.db, story.grace, accounts.get_department(story.db, "WJW"), "卫健系统")
+    own_plain, _ = tokens.create(story.db, story.erin, accounts.get_department(story.db, "MZJ"), "民政系统")
+    upsert = [{"id_number": person_id(5), "name": "赵六", "org_unit": "V2", "HOUSEHOLD_ID": "H5"}]
+    with pytest.raises(PermissionDenied):
+        loading.load_batch(story.db, tokens.actor_of_token(story.db, _plain), "DIBAO", upsert)
+    assert loading.load_batch(story.db, tokens.actor_of_token(story.db, own_plain), "DIBAO", upsert).load.added == 1
+
+
+def test_the_ledger_verifies_after_imports_and_batches(story, dibao, write_csv):
+    loading.import_file(story.db, story.erin, "DIBAO", write_csv([person(1), person(2)]))
+    loading.import_file(story.db, story.erin, "DIBAO", write_csv([person(2, 住址="新址"), person(3)]))
+    loading.load_batch(story.db, story.erin, "DIBAO", [], [{"id_number": person_id(3), "org_unit": "V1"}])
+    report = verify(story.db, load_settings())
+    assert report.ok, report.problems[:3]
+
+
+def test_good_rows_only_with_no_good_row_loads_nothing(story, dibao, write_csv):
+    loading.import_file(story.db, story.erin, "DIBAO", write_csv([person(1)]))
+    with pytest.raises(loading.RegisterRejected):
+        loading.import_file(story.db, story.erin, "DIBAO", write_csv([person(2, 单位代码="NOWHERE")]), good_rows_only=True)
+    assert len(_records(story.db)) == 1
