@@ -64,3 +64,39 @@ def test_pages_fit_a_phone(browser, live_server, shot):
     assert width <= 400, f"the one form is {width}px wide on a 390px phone"
     shot(phone, "phone")
     phone.close()
+
+
+def _sign_out(page, base: str) -> None:
+    page.context.clear_cookies()
+    page.goto(f"{base}/signin")
+
+
+def test_hidden_feedback_is_answered_without_the_department_learning_who_sent_it(page, live_server, shot):
+    sign_in(page, live_server, "alice")
+    page.click("header nav a:has-text('投诉建议')")
+    page.select_option("select[name=kind]", "frequent")
+    page.select_option("select[name=spec_id]", index=1)
+    page.fill("textarea[name=body]", "民政月报与卫健月报重复询问低保人数，请合并。")
+    page.check("input[name=hide]")
+    page.click("button:text-is('提交')")
+    page.wait_for_selector("text=民政月报与卫健月报重复询问低保人数")
+    shot(page, "feedback-1-raised")
+    detail = page.url if "/feedback/" in page.url else None
+    _sign_out(page, live_server)
+
+    sign_in(page, live_server, "erin")
+    page.goto(f"{live_server}/feedback")
+    assert page.locator("text=（已隐藏身份）").count() >= 1
+    assert page.locator("text=alice").count() == 0
+    page.click("table a >> nth=0")
+    page.fill("textarea[name=text]", "已与卫健委协商，下月起低保人数只报一次。")
+    page.click("button:text-is('提交答复')")
+    page.wait_for_selector("text=已与卫健委协商")
+    shot(page, "feedback-2-answered")
+    answered = page.url
+    _sign_out(page, live_server)
+
+    sign_in(page, live_server, "alice")
+    page.goto(detail or answered)
+    assert page.locator("text=已与卫健委协商").count() >= 1
+    shot(page, "feedback-3-seen-by-sender")

@@ -96,6 +96,8 @@ MATRIX = {
     "/registers/{code}": ("/registers/DIBAO", frozenset({"erin", "frank", "heidi", "ivan", "judy"})),
     "/registers/{code}/export.xlsx": ("/registers/DIBAO/export.xlsx", frozenset({"erin", "frank"})),
     "/registers/{code}/import": ("/registers/DIBAO/import", frozenset({"erin", "judy"})),
+    "/registers/new": ("/registers/new", frozenset({"erin", "grace", "judy"})),
+    "/registers/{code}/edit": ("/registers/DIBAO/edit", frozenset({"erin", "judy"})),
     "/api/v1/registers": ("/api/v1/registers", REGISTER_VIEWERS),
 }
 # Reached only with an id that a person's own earlier step made; each has its own forbidden-path test.

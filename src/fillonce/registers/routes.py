@@ -11,17 +11,27 @@ from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request, UploadFile
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from fillonce.accounts.permissions import authorize, can
-from fillonce.core.errors import NotFound, ValidationError
-from fillonce.core.i18n import Text
+from fillonce.catalog import service as catalog
+from fillonce.core.errors import Conflict, NotFound, ValidationError
+from fillonce.core.i18n import Text, localize
 from fillonce.core.tables import XLSX_MEDIA_TYPE, xlsx_bytes
 from fillonce.registers import duplicates, loading
 from fillonce.registers import service as registers
-from fillonce.web.deps import Visitor, check_csrf, get_db, render, signed_in, signed_in_or_token, visitor
+from fillonce.web.deps import (
+    Visitor,
+    check_csrf,
+    get_db,
+    render,
+    signed_in,
+    signed_in_or_token,
+    status_of,
+    visitor,
+)
 
 router = APIRouter()
 api = APIRouter(prefix="/api/v1/registers", tags=["registers"])
@@ -38,7 +48,80 @@ def _attachment(body: bytes, filename: str, media_type: str = XLSX_MEDIA_TYPE) -
 
 @router.get("/registers")
 def registers_page(request: Request, db: Session = Depends(get_db), who: Visitor = Depends(signed_in)):
-    return render(request, who, "registers/list.html", summaries=registers.visible(db, who.actor))
+    return render(request, who, "registers/list.html", summaries=registers.visible(db, who.actor),
+                  may_define=bool(registers.definable_departments(db, who.actor)))
+
+
+BLANK_ROWS = 6
+
+
+def _definition_form(register=None) -> dict:
+    if register is None:
+        return {"code": "", "name_zh": "", "name_en": "", "department_code": "", "exclusive_group": "", "columns": []}
+    return {"code": register.code, "name_zh": register.name_zh, "name_en": register.name_en,
+            "department_code": register.department.code, "exclusive_group": register.exclusive_group,
+            "columns": registers.columns_of(register)}
+
+
+def _definer(request: Request, who: Visitor, db: Session, form: dict, register=None, problems=(), status_code=200):
+    departments = registers.definable_departments(db, who.actor)
+    if not departments:
+        authorize(who.actor, "register.define", None)  # nobody's department: refused with the usual message
+    rows = list(form["columns"]) + [registers.ColumnInput("", "")] * BLANK_ROWS
+    return render(request, who, "registers/define.html", status_code=status_code, form=form, rows=rows,
+                  register=register, problems=list(problems), departments=departments,
+                  person_fields=registers.FIELD_LABELS, elements=catalog.search(db, limit=100_000),
+                  action=f"/registers/{register.code}/edit" if register else "/registers/new")
+
+
+async def _define(request: Request, who: Visitor, db: Session, register=None):
+    posted = await request.form()
+    text = {name: str(posted.get(name, "")).strip() for name in
+            ("code", "name_zh", "name_en", "department_code", "exclusive_group")}
+    if register is not None:
+        text["code"], text["department_code"] = register.code, register.department.code
+    columns = [registers.ColumnInput(str(header).strip(), str(field).strip(), str(required) == "1")
+               for header, field, required in zip(posted.getlist("header"), posted.getlist("field"),
+                                                  posted.getlist("required"))
+               if str(header).strip() or str(field).strip()]
+    form = {**text, "columns": columns}
+    try:
+        saved = registers.define(db, who.actor, registers.RegisterInput(
+            code=text["code"], name_zh=text["name_zh"], name_en=text["name_en"],
+            department_code=text["department_code"], exclusive_group=text["exclusive_group"], columns=columns))
+    except (ValidationError, NotFound, Conflict) as exc:
+        shown = [localize(p, who.language) for p in exc.problems] if isinstance(exc, ValidationError) else [
+            exc.in_(who.language)]
+        return _definer(request, who, db, form, register, shown, status_of(exc))
+    return RedirectResponse(f"/registers/{saved.code}", status_code=303)
+
+
+@router.get("/registers/new")
+def new_register_page(request: Request, db: Session = Depends(get_db), who: Visitor = Depends(signed_in)):
+    return _definer(request, who, db, _definition_form())
+
+
+@router.post("/registers/new", dependencies=[Depends(check_csrf)])
+async def new_register(request: Request, db: Session = Depends(get_db), who: Visitor = Depends(signed_in)):
+    return await _define(request, who, db)
+
+
+def _own_register(db: Session, who: Visitor, code: str):
+    register = registers.get(db, who.actor, code)
+    authorize(who.actor, "register.define", register.department)
+    return register
+
+
+@router.get("/registers/{code}/edit")
+def edit_register_page(code: str, request: Request, db: Session = Depends(get_db), who: Visitor = Depends(signed_in)):
+    register = _own_register(db, who, code)
+    return _definer(request, who, db, _definition_form(register), register)
+
+
+@router.post("/registers/{code}/edit", dependencies=[Depends(check_csrf)])
+async def edit_register(code: str, request: Request, db: Session = Depends(get_db),
+                        who: Visitor = Depends(signed_in)):
+    return await _define(request, who, db, _own_register(db, who, code))
 
 
 @router.get("/registers/{code}")

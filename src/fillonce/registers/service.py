@@ -125,6 +125,15 @@ def define(db: Session, actor: Actor, data: RegisterInput) -> Register:
     return register
 
 
+def definable_departments(db: Session, actor: Actor) -> list[Department]:
+    """The departments whose registers this person may define: their own, or all for an administrator."""
+    return [d for d in db.scalars(select(Department).order_by(Department.code)) if can(actor, "register.define", d)]
+
+
+def columns_of(register: Register) -> list[ColumnInput]:
+    return [ColumnInput(c["header"], c["field"], bool(c.get("required"))) for c in register.columns]
+
+
 def find(db: Session, code: str) -> Register:
     register = db.scalar(select(Register).where(Register.code == code))
     if register is None:
