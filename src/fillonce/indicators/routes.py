@@ -8,7 +8,6 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fillonce.accounts import service as accounts
@@ -24,7 +23,7 @@ from fillonce.indicators.compute import Computation, compute
 from fillonce.indicators.models import KIND_LABELS, KINDS, Indicator
 from fillonce.orgunits.models import LEVEL_NAMES
 from fillonce.periods.ids import MONTHLY, parse_period, period_of
-from fillonce.registers.models import Register
+from fillonce.registers import service as registers
 from fillonce.web.deps import Visitor, check_csrf, get_db, render, signed_in, status_of
 
 router = APIRouter()
@@ -98,7 +97,7 @@ def _editor(request: Request, who: Visitor, db: Session, form: dict, indicator: 
             problems: list[str] | None = None, status_code: int = 200):
     return render(request, who, "indicators/edit.html", status_code=status_code, form=form, indicator=indicator,
                   problems=problems or [], departments=_authorable(db, who), kinds=KINDS, kind_labels=KIND_LABELS,
-                  registers=list(db.scalars(select(Register).order_by(Register.code))),
+                  registers=registers.definitions(db),
                   elements=catalog.search(db, limit=100_000),
                   action=f"/indicators/{indicator.code}/edit" if indicator else "/indicators/new")
 

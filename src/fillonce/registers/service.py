@@ -125,6 +125,11 @@ def define(db: Session, actor: Actor, data: RegisterInput) -> Register:
     return register
 
 
+def definitions(db: Session) -> list[Register]:
+    """Every register's definition (codes, names, columns; never people), for choosing an indicator's source."""
+    return list(db.scalars(select(Register).order_by(Register.code)))
+
+
 def definable_departments(db: Session, actor: Actor) -> list[Department]:
     """The departments whose registers this person may define: their own, or all for an administrator."""
     return [d for d in db.scalars(select(Department).order_by(Department.code)) if can(actor, "register.define", d)]
