@@ -15,11 +15,10 @@ from fillonce.catalog import service as catalog
 from fillonce.core.db import replaying, utcnow
 from fillonce.core.writepath import write_service
 from fillonce.demo.city import DemoCity, build_city
-from fillonce.demo.history import fill_month
+from fillonce.demo.history import fill_round, reporting_rounds
 from fillonce.demo.specs import demo_specs, waiting_spec
 from fillonce.entry import service as entry
 from fillonce.orgunits import service as orgunits
-from fillonce.periods.ids import MONTHLY, period_of
 from fillonce.specs import service as specs
 
 DEMO_PASSWORD = "fillonce-demo"
@@ -116,10 +115,8 @@ def _morning(day) -> datetime:
 def build_demo(db: Session, progress: Callable[[str, int], None] = lambda step, n: None) -> DemoSummary:
     """Deterministic: the same city, catalogue and people every time, in one transaction."""
     city = build_city()
-    last = period_of(MONTHLY, utcnow().date()).previous()
-    before = last.previous()
-    first = before.previous()
-    with replaying(_morning(first.start)):  # the city set itself up three months ago
+    first, rounds = reporting_rounds(utcnow().date())
+    with replaying(_morning(first.start)):  # the city set itself up the month before the last whole quarter
         for department in city.departments:
             accounts.create_department(db, INSTALLER, department.code, department.name_zh, department.name_en)
         progress("departments", len(city.departments))
@@ -135,8 +132,8 @@ def build_demo(db: Session, progress: Callable[[str, int], None] = lambda step, 
         filled = _month_before(db, city, first)
     progress("values", filled)
     villages = [u for u in city.org_units if u.level == 4]
-    fill_month(db, villages, before, first)  # two reporting rounds, each village at its own moment
-    submitted, missing = fill_month(db, villages, last, before)
+    for periods in rounds:  # monthly rounds, each village at its own moment; the quarter's with its last month
+        submitted, missing = fill_round(db, villages, periods)
     progress("submitted", submitted)
     return DemoSummary(
         org_units_by_level=orgunits.count_by_level(db), departments=len(city.departments),

@@ -18,7 +18,7 @@ from fillonce.catalog.models import DataElement
 from fillonce.core.db import utcnow
 from fillonce.core.errors import Conflict, PermissionDenied, ValidationError
 from fillonce.core.i18n import Text
-from fillonce.core.writepath import write_service
+from fillonce.core.writepath import WRITER, write_service
 from fillonce.entry import checks, deadlines
 from fillonce.entry.models import DataValue, Reopening, Submission
 from fillonce.forms import service as forms
@@ -263,6 +263,8 @@ def receipt(db: Session, settings, submission: Submission) -> dict:
     values = values_of(db, submission.org_unit_id, submission.period)
     elements = {e.id: e.code for e in db.scalars(select(DataElement).where(DataElement.id.in_({k[0] for k in values})))}
     listed, digest = _values_hash(submission.nonce, values, elements)
+    with WRITER:  # signing a checkpoint that covers the submission is a write: it queues like one
+        ledger.checkpoint_covering(db, settings, index)
     return {"receipt": "fillonce submission receipt v1", "period": submission.period,
             "submitted_at": submission.submitted_at.isoformat(), "values": listed, "nonce": submission.nonce,
             "values_hash": digest, "still_current": digest == submission.values_hash,
