@@ -182,3 +182,22 @@ def test_averages_stay_averages_of_the_units_that_have_a_figure_and_text_never_a
     assert top["C"].values["POP"] == 4500 == levels[4].total.values["POP"]
     assert all(r.values["ADVISER"] is None for rows in (villages, streets, top) for r in rows.values())
     assert (top["C"].units, streets["S1"].units, villages["V1"].units) == (3, 2, 1)
+
+
+def test_a_quarterly_report_takes_what_it_reuses_from_the_latest_month_of_the_quarter(filled):
+    from dataclasses import replace
+    from datetime import datetime, timezone
+
+    from fillonce.core.db import replaying
+
+    quarterly = publish(filled, replace(civil_monthly(), form_number="民统季01表", title_zh="城乡低保情况季报",
+                                        period_type="quarterly", rules=[]), filled.erin)
+    assert {f.key: f.mode for f in quarterly.fields}["POP"] == "reuse"  # the monthly form collects it
+    with replaying(datetime(2026, 11, 3, 9, tzinfo=timezone.utc)):  # October's forms, in time
+        entry.save_values(filled.db, filled.alice, "V1", "202610", {("POP_REGISTERED", ""): 900})
+        entry.save_values(filled.db, filled.actors["carol"], "V2", "202610", {("POP_REGISTERED", ""): 2900})
+    rows = _rows(reports.build(filled.db, filled.erin, quarterly.id, "2026Q4"))
+    assert rows["V1"].values["POP"] == 1000 and rows["V2"].values["POP"] == 3000  # November's, not October's
+    assert rows["V1"].values["DB_H"] == 10 and rows["V3"].values["DB_H"] == 5
+    # The monthly form asks this one divided by sex, so the quarter asks its total itself: not filled yet.
+    assert rows["V1"].values["DB_P"] is None and rows["V1"].values["RATE"] is None

@@ -8,6 +8,7 @@ report says how complete it is and which figures are provisional (from units tha
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -19,7 +20,7 @@ from fillonce.core.errors import ValidationError
 from fillonce.core.i18n import Text
 from fillonce.entry.models import DataValue, Submission
 from fillonce.orgunits.models import OrgUnit
-from fillonce.periods.ids import Period, parse_period
+from fillonce.periods.ids import Period, is_finer_or_equal, parse_period, periods_within
 from fillonce.specs import formulas
 from fillonce.specs import service as specs
 from fillonce.specs.gate import target_unit_ids
@@ -89,10 +90,11 @@ class _Plan:
     computed: dict[str, formulas.Formula]  # parsed once, not per row
     order: list[str]  # the computed fields in evaluation order
     numeric: frozenset[int]  # element ids whose values are numbers
+    reused: frozenset[int]  # element ids the spec reuses from forms of finer periods
 
     @classmethod
     def of(cls, spec: Spec, columns: list[Column]) -> "_Plan":
-        keys, sources, rules, numeric = [], [], [], set()
+        keys, sources, rules, numeric, reused = [], [], [], set(), set()
         for column in columns:
             if column.field.kind != "element":
                 continue
@@ -101,10 +103,12 @@ class _Plan:
             rules.append(column.field.element.aggregation)
             if column.field.element.value_type in NUMERIC_TYPES:
                 numeric.add(column.field.element_id)
+            if column.field.mode == "reuse":
+                reused.add(column.field.element_id)
         computed = {f.key: formulas.parse(f.formula, field_name=f.key)
                     for f in spec.fields if f.kind == "computed" and f.formula}
         return cls(keys, sources, rules, computed, formulas.check_computed(computed) if computed else [],
-                   frozenset(numeric))
+                   frozenset(numeric), frozenset(reused))
 
     @cached_property
     def lookups(self) -> list[str]:
@@ -121,23 +125,47 @@ class _Plan:
         return [rule in {"sum", "average"} for rule in self.rules]
 
 
-def _unit_figures(db: Session, plan: _Plan, period, units: list[OrgUnit]) -> dict[int, dict[str, float | None]]:
-    """Each unit's numeric figures of the period, {"element|option": number}: the database casts and
-    gathers a unit's values into one JSON object, so a city's hundreds of thousands of values cross into
-    Python as one row per unit and are parsed in C."""
-    dialect = db.get_bind().dialect.name
-    gather = func.json_object_agg if dialect == "postgresql" else func.json_group_object
+def _unit_figures(db: Session, plan: _Plan, period: Period, units: list[OrgUnit]) -> dict[int, dict[str, float | None]]:
+    """Each unit's numeric figures of the period, {"element|option": number}. A field the spec reuses
+    from a form of a finer period (a quarterly report's population, collected monthly) takes the latest
+    figure collected within the period, unless the period itself has one."""
+    ids = [u.id for u in units]
+    figures: dict[int, dict[str, float | None]] = {}
+    if plan.reused:
+        finer = _finer_periods(db, period)
+        for _, unit_id, found in sorted(_gathered(db, plan, ids, finer, plan.reused),
+                                        key=lambda row: finer.index(row[0])):
+            figures.setdefault(unit_id, {}).update(found)
+    for _, unit_id, found in _gathered(db, plan, ids, [period.id]):
+        figures.setdefault(unit_id, {}).update(found)
+    return figures
+
+
+def _gathered(db: Session, plan: _Plan, unit_ids: list[int], periods: list[str],
+              elements: frozenset[int] | None = None) -> Iterator[tuple[str, int, dict[str, float | None]]]:
+    """(period, unit, figures) per unit and period: the database casts and gathers a unit's values into
+    one JSON object, so a city's hundreds of thousands of values cross into Python as one row per unit
+    and are parsed in C."""
+    gather = func.json_object_agg if db.get_bind().dialect.name == "postgresql" else func.json_group_object
     key = cast(DataValue.element_id, String).concat("|").concat(DataValue.category_option)
     number = case((DataValue.element_id.in_(sorted(plan.numeric) or [0]), cast(DataValue.value, Float)))
-    figures: dict[int, dict[str, float | None]] = {}
-    ids = [u.id for u in units]
-    for start in range(0, len(ids), UNITS_PER_QUERY):
-        rows = db.execute(select(DataValue.org_unit_id, cast(gather(key, number), String))
-                          .where(DataValue.org_unit_id.in_(ids[start:start + UNITS_PER_QUERY]),
-                                 DataValue.period == period.id)
-                          .group_by(DataValue.org_unit_id))
-        figures.update((unit_id, json.loads(gathered)) for unit_id, gathered in rows)
-    return figures
+    for start in range(0, len(unit_ids), UNITS_PER_QUERY):
+        query = (select(DataValue.period, DataValue.org_unit_id, cast(gather(key, number), String))
+                 .where(DataValue.org_unit_id.in_(unit_ids[start:start + UNITS_PER_QUERY]),
+                        DataValue.period.in_(periods))
+                 .group_by(DataValue.period, DataValue.org_unit_id))
+        if elements is not None:
+            query = query.where(DataValue.element_id.in_(sorted(elements)))
+        for period_id, unit_id, gathered in db.execute(query):
+            yield period_id, unit_id, json.loads(gathered)
+
+
+def _finer_periods(db: Session, period: Period) -> list[str]:
+    """The periods of the finer published specs inside this one, oldest first."""
+    types = set(db.scalars(select(Spec.period_type).where(Spec.status == "published").distinct()))
+    inside = [p for t in types if t != period.type and is_finer_or_equal(t, period.type)
+              for p in periods_within(period, t)]
+    return [p.id for p in sorted(inside, key=lambda p: p.end)]
 
 
 UNITS_PER_QUERY = 5000  # well under SQLite's and PostgreSQL's limits on bound parameters
