@@ -268,7 +268,10 @@ def receipt(db: Session, settings, submission: Submission) -> dict:
     values = values_of(db, submission.org_unit_id, submission.period)
     elements = _codes(db, {element for element, _ in values})
     listed, digest = _values_hash(submission.nonce, values, elements)
-    with WRITER:  # signing a checkpoint that covers the submission is a write: it queues like one
+    # Signing a checkpoint that covers the submission is a write: it queues like one, holding no
+    # connection while it waits (the writer ahead of it needs one).
+    db.commit()
+    with WRITER:
         ledger.checkpoint_covering(db, settings, index)
     return {"receipt": "fillonce submission receipt v1", "period": submission.period,
             "submitted_at": submission.submitted_at.isoformat(), "values": listed, "nonce": submission.nonce,
