@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import httpx
 
@@ -92,8 +93,8 @@ def _health(base: str, count: int) -> float:
 
 
 @contextmanager
-def _server(workers: int) -> Iterator[str]:
-    """The web app under uvicorn on a free loopback port, as it is deployed; yields its base URL."""
+def _server(workers: int) -> Iterator[tuple[str, int]]:
+    """The web app under uvicorn on a free loopback port, as it is deployed; yields its URL and pid."""
     port = _free_port()
     server = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "bench.reporters:app_factory",
                                "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
@@ -106,7 +107,7 @@ def _server(workers: int) -> Iterator[str]:
                     break
             except httpx.HTTPError:
                 time.sleep(0.1)
-        yield base
+        yield base, server.pid
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -116,18 +117,19 @@ def measure(runtime, workers: int = WORKERS) -> None:
     """50 reporters of the demo city fill this month's form against the server; prints the figures."""
     period = period_of(MONTHLY, utcnow().date())
     plans = _plans(runtime, period)
-    with _server(workers) as base:
+    with _server(workers) as (base, pid):
         timings: dict[str, list[float]] = {"form": [], "save": [], "submit": []}
         errors: list[str] = []
-        ready = threading.Barrier(len(plans))
+        started: list[float] = []  # when everyone has signed in: wall clock, server CPU
+        ready = threading.Barrier(len(plans), action=lambda: started.extend([time.perf_counter(), _cpu_seconds(pid)]))
         threads = [threading.Thread(target=_reporter, args=(base, code, values, period.id, timings, errors, ready))
                    for code, values in plans]
-        start = time.perf_counter()
         for t in threads:
             t.start()
         for t in threads:
             t.join()
-        elapsed = time.perf_counter() - start
+        elapsed = time.perf_counter() - started[0]
+        cpu = _cpu_seconds(pid) - started[1]
         requests = sum(len(v) for v in timings.values())
         health = _health(base, 2000)
     with runtime.session() as db:
@@ -141,6 +143,8 @@ def measure(runtime, workers: int = WORKERS) -> None:
     print(f"# reporters: {len(plans)} reporters, {workers} server processes, {requests} requests in {elapsed:.1f} s; "
           f"values {stored}/{expected}; submitted {submitted}; ledger {'verifies' if report.ok else report.problems[:2]}; "
           f"errors {errors[:3]}", flush=True)
+    print(f"# reporters: server CPU {cpu * 1000 / requests:.1f} ms per request; load average "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores", flush=True)
     print(f"# reporters: median save {statistics.median(timings['save']) * 1000:.0f} ms, "
           f"submit {statistics.median(timings['submit']) * 1000:.0f} ms; p99 save "
           f"{_p99(timings['save']):.0f} ms, submit {_p99(timings['submit']):.0f} ms", flush=True)
@@ -149,6 +153,17 @@ def measure(runtime, workers: int = WORKERS) -> None:
            met=p99 < 200 and stored == expected and report.ok and not errors, higher_is_better=False)
     figure("reporters", "requests_per_second", requests / elapsed, "req/s", "bare /healthz requests/s", health,
            goal="report (throughput beside the health endpoint)", met=True)
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU time of the server and its worker processes so far (Linux /proc): on a shared
+    machine it says what the requests cost when their latency includes waiting for a core."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    ticks = 0
+    for process in [pid, *map(int, children)]:
+        fields = Path(f"/proc/{process}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def _p99(seconds: list[float]) -> float:
