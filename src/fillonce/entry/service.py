@@ -133,6 +133,13 @@ def coded_values(db: Session, unit_id: int, period_id: str) -> dict[tuple[str, s
     return {(codes[element], option): value for (element, option), value in values.items()}
 
 
+def already_stored(db: Session, unit_code: str, period_id: str, values: Mapping[tuple[str, str], object]) -> bool:
+    """Whether every value given is exactly the one stored (an empty one: none stored), so that saving
+    them would change nothing: a form submitted with the values just saved needs no write for them."""
+    stored = coded_values(db, orgunits.get(db, unit_code).id, parse_period(period_id).id)
+    return all(stored.get(key, "") == ("" if raw is None else str(raw).strip()) for key, raw in values.items())
+
+
 def submission_of(db: Session, unit_id: int, period_id: str) -> Submission | None:
     return db.scalar(select(Submission).where(Submission.org_unit_id == unit_id, Submission.period == period_id))
 
