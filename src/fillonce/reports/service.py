@@ -78,6 +78,7 @@ def _columns(spec: Spec) -> list[Column]:
 
 
 NUMERIC_TYPES = {"integer", "number", "percent"}  # value types whose figures add up
+UNITS_PER_QUERY = 5000  # well under SQLite's and PostgreSQL's limits on bound parameters
 
 
 @dataclass(frozen=True)
@@ -166,9 +167,6 @@ def _finer_periods(db: Session, period: Period) -> list[str]:
     inside = [p for t in types if t != period.type and is_finer_or_equal(t, period.type)
               for p in periods_within(period, t)]
     return [p.id for p in sorted(inside, key=lambda p: p.end)]
-
-
-UNITS_PER_QUERY = 5000  # well under SQLite's and PostgreSQL's limits on bound parameters
 
 
 def _parts(figures: dict[str, float | None]) -> dict[int, float]:
