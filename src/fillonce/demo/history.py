@@ -14,7 +14,7 @@ from fillonce.accounts import service as accounts
 from fillonce.core.db import replaying
 from fillonce.core.errors import ValidationError
 from fillonce.entry import service as entry
-from fillonce.entry.checks import failures
+from fillonce.entry.checks import Finding
 from fillonce.forms import service as forms
 from fillonce.orgunits import service as orgunits
 from fillonce.periods.ids import MONTHLY, QUARTERLY, Period, period_of
@@ -185,9 +185,11 @@ def _fill_one(db: Session, reporter, unit, period: Period, profile: Profile, rng
     entry.save_values(db, reporter, unit.code, period.id, _values(form, profile, rng))
     if rng.random() < MISSING_SHARE:
         return False
-    warnings = [f.key for f in failures(form.specs, entry.values_of(db, unit.id, period.id)) if not f.blocking]
+    # An explanation ready for every warning rule: the submission keeps only those of rules that fail.
+    explained = {Finding(spec, rule, {}).key: EXPLANATION for spec in form.specs for rule in spec.rules
+                 if rule.severity == "warning"}
     try:
-        entry.submit_form(db, reporter, unit.code, period.id, {key: EXPLANATION for key in warnings})
+        entry.submit_form(db, reporter, unit.code, period.id, explained)
     except ValidationError:
         return False
     return True
