@@ -139,6 +139,11 @@ def test_data_value_sets_in_and_out_through_the_api(monthly, client, sign_in):
     assert done.json()["receipt"]["receipt"] == "fillonce submission receipt v1"
     out = client.get("/api/v1/dataValueSets?orgUnit=V1&period=202611").json()
     assert out["complete"] and {(v["dataElement"], v["categoryOption"]) for v in out["dataValues"]} == set(GOOD)
+    size = log.current_size(monthly.db)
+    again = client.post("/api/v1/dataValueSets", headers={"X-CSRF-Token": token}, json=body)  # the same values
+    assert again.status_code == 200 and again.json()["changed"] == 0
+    assert [json.loads(log.entry(monthly.db, i).body)["action"] for i in range(size, log.current_size(monthly.db))] \
+        == ["form.submit"]  # submitted again, and nothing else written
     client.cookies.clear()
     sign_in("bob")
     assert client.get("/api/v1/dataValueSets?orgUnit=V1&period=202611").status_code == 403

@@ -154,3 +154,50 @@ def test_the_pdf_embeds_a_chinese_font_or_says_which_package_is_missing(filled):
         pytest.skip("fonts-wqy-zenhei is not installed here (./setup installs it as root)")
     got = downloads.download(filled.db, filled.frank, load_settings(), filled.spec.id, "202611", 3, "pdf")
     assert got.body.startswith(b"%PDF") and b"FontFile2" in got.body  # the TrueType font is embedded
+
+
+def test_averages_stay_averages_of_the_units_that_have_a_figure_and_text_never_adds_up(city):
+    from fillonce.accounts.system import INSTALLER
+    from fillonce.catalog import service as catalog
+
+    catalog.create(city.db, INSTALLER, catalog.ElementInput(
+        code="INCOME_AVG", name_zh="人均收入", value_type="number", aggregation="average",
+        owner_department_code="MZJ", unit="元"))
+    catalog.create(city.db, INSTALLER, catalog.ElementInput(
+        code="HAS_ADVISER", name_zh="是否配备法律顾问", value_type="boolean", aggregation="none",
+        owner_department_code="MZJ"))
+    spec = publish(city, civil_monthly(fields=civil_monthly().fields + [
+        FieldDraft("INCOME", "人均收入", element_code="INCOME_AVG"),
+        FieldDraft("ADVISER", "法律顾问", element_code="HAS_ADVISER")], rules=[]), city.erin)
+    for who, unit, values in [("alice", "V1", {("POP_REGISTERED", ""): 1000, ("INCOME_AVG", ""): "1200.5",
+                                                ("HAS_ADVISER", ""): "是"}),
+                              ("carol", "V2", {("POP_REGISTERED", ""): 3000, ("INCOME_AVG", ""): 1800}),
+                              ("bob", "V3", {("POP_REGISTERED", ""): 500})]:
+        entry.save_values(city.db, city.actors[who], unit, "202611", values)
+    levels = reports.build_levels(city.db, city.erin, spec.id, "202611", [4, 3, 1])
+    villages, streets, top = (_rows(levels[level]) for level in (4, 3, 1))
+    assert villages["V1"].values["INCOME"] == 1200.5 and villages["V3"].values["INCOME"] is None
+    assert streets["S1"].values["INCOME"] == pytest.approx(1500.25)  # (1200.5 + 1800) / 2
+    assert top["C"].values["INCOME"] == pytest.approx(1500.25)  # V3 has no figure: not counted as 0
+    assert top["C"].values["POP"] == 4500 == levels[4].total.values["POP"]
+    assert all(r.values["ADVISER"] is None for rows in (villages, streets, top) for r in rows.values())
+    assert (top["C"].units, streets["S1"].units, villages["V1"].units) == (3, 2, 1)
+
+
+def test_a_quarterly_report_takes_what_it_reuses_from_the_latest_month_of_the_quarter(filled):
+    from dataclasses import replace
+    from datetime import datetime, timezone
+
+    from fillonce.core.db import replaying
+
+    quarterly = publish(filled, replace(civil_monthly(), form_number="民统季01表", title_zh="城乡低保情况季报",
+                                        period_type="quarterly", rules=[]), filled.erin)
+    assert {f.key: f.mode for f in quarterly.fields}["POP"] == "reuse"  # the monthly form collects it
+    with replaying(datetime(2026, 11, 3, 9, tzinfo=timezone.utc)):  # October's forms, in time
+        entry.save_values(filled.db, filled.alice, "V1", "202610", {("POP_REGISTERED", ""): 900})
+        entry.save_values(filled.db, filled.actors["carol"], "V2", "202610", {("POP_REGISTERED", ""): 2900})
+    rows = _rows(reports.build(filled.db, filled.erin, quarterly.id, "2026Q4"))
+    assert rows["V1"].values["POP"] == 1000 and rows["V2"].values["POP"] == 3000  # November's, not October's
+    assert rows["V1"].values["DB_H"] == 10 and rows["V3"].values["DB_H"] == 5
+    # The monthly form asks this one divided by sex, so the quarter asks its total itself: not filled yet.
+    assert rows["V1"].values["DB_P"] is None and rows["V1"].values["RATE"] is None

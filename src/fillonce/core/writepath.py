@@ -10,6 +10,7 @@ ledgered row changed without a ledger record, so a change without its entry cann
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
@@ -19,6 +20,11 @@ from sqlalchemy.orm import Session
 from fillonce.core.config import load_settings
 from fillonce.core.errors import FillonceError
 from fillonce.ledger import keys, log
+
+# One writer at a time in this process, queued on a lock rather than in the database: SQLite's busy
+# handler polls with sleeps of up to 100 ms, and a writer waiting there holds a pooled connection that
+# readers then queue for. Between processes the database's own lock still decides.
+WRITER = threading.RLock()
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -38,7 +44,12 @@ def write_service(fn: Callable[P, R]) -> Callable[P, R]:
         depth = db.info.get(DEPTH, 0)
         if depth == 0:
             db.commit()  # end any read-only transaction, so the write lock is taken first
-            log.lock_head(db)
+            WRITER.acquire()
+            try:
+                log.lock_head(db)
+            except BaseException:
+                WRITER.release()
+                raise
         db.info[DEPTH] = depth + 1
         try:
             result = fn(db, *args, **kwargs)
@@ -54,6 +65,8 @@ def write_service(fn: Callable[P, R]) -> Callable[P, R]:
             raise
         finally:
             db.info[DEPTH] = depth
+            if depth == 0:
+                WRITER.release()
 
     return run
 

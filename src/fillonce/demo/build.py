@@ -18,12 +18,11 @@ from fillonce.demo import indicators as demo_indicators
 from fillonce.demo import registers as demo_registers
 from fillonce.demo.city import DemoCity, build_city
 from fillonce.demo.feedback import add_feedback  # issue 7
-from fillonce.demo.history import fill_month
+from fillonce.demo.history import fill_round, reporting_rounds
 from fillonce.demo.problems import seed as seed_problems  # quality findings (issue 6)
 from fillonce.demo.specs import demo_specs, waiting_spec
 from fillonce.entry import service as entry
 from fillonce.orgunits import service as orgunits
-from fillonce.periods.ids import MONTHLY, period_of
 from fillonce.specs import service as specs
 
 DEMO_PASSWORD = "fillonce-demo"
@@ -120,10 +119,8 @@ def _morning(day) -> datetime:
 def build_demo(db: Session, progress: Callable[[str, int], None] = lambda step, n: None) -> DemoSummary:
     """Deterministic: the same city, catalogue and people every time, in one transaction."""
     city = build_city()
-    last = period_of(MONTHLY, utcnow().date()).previous()
-    before = last.previous()
-    first = before.previous()
-    with replaying(_morning(first.start)):  # the city set itself up three months ago
+    first, rounds = reporting_rounds(utcnow().date())
+    with replaying(_morning(first.start)):  # the city set itself up the month before the last whole quarter
         for department in city.departments:
             accounts.create_department(db, INSTALLER, department.code, department.name_zh, department.name_en)
         progress("departments", len(city.departments))
@@ -141,10 +138,12 @@ def build_demo(db: Session, progress: Callable[[str, int], None] = lambda step, 
         filled = _month_before(db, city, first)
     progress("values", filled)
     villages = [u for u in city.org_units if u.level == 4]
-    fill_month(db, villages, before, first)  # two reporting rounds, each village at its own moment
-    with replaying(_morning(last.start + timedelta(days=9))):  # registers (台账): a month's changes
-        demo_registers.reimport(db, city)
-    submitted, missing = fill_month(db, villages, last, before)
+    last, before = rounds[-1][0], rounds[-2][0]
+    for periods in rounds:  # monthly rounds, each village at its own moment; the quarter's with its last month
+        if periods[0] == last:
+            with replaying(_morning(last.start + timedelta(days=9))):  # registers (台账): a month's changes
+                demo_registers.reimport(db, city)
+        submitted, missing = fill_round(db, villages, periods)
     progress("submitted", submitted)
     seed_problems(db, villages, last, [before])  # quality findings (issue 6)
     add_feedback(db, city)  # issue 7: feedback in every state

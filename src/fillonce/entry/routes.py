@@ -46,8 +46,9 @@ def get_values(orgUnit: str, period: str, db: Session = Depends(get_db), who: Vi
 @api.post("", dependencies=[Depends(check_csrf)])
 def post_values(body: DataValueSet, request: Request, db: Session = Depends(get_db), who: Visitor = Depends(signed_in)):
     """Save values all or nothing; with `complete`, submit the form too and return the receipt."""
-    changed = entry.save_values(db, who.actor, body.orgUnit, body.period,
-                                {(v.dataElement, v.categoryOption): v.value for v in body.dataValues}, body.reason)
+    values = {(v.dataElement, v.categoryOption): v.value for v in body.dataValues}
+    resent = body.complete and entry.already_stored(db, body.orgUnit, body.period, values)
+    changed = 0 if resent else entry.save_values(db, who.actor, body.orgUnit, body.period, values, body.reason)
     result: dict = {"status": "OK", "changed": changed}
     if body.complete:
         submission = entry.submit_form(db, who.actor, body.orgUnit, body.period, body.explanations)

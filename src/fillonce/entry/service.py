@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from fillonce.accounts.models import Account
 from fillonce.accounts.permissions import Actor, authorize
@@ -18,7 +18,7 @@ from fillonce.catalog.models import DataElement
 from fillonce.core.db import utcnow
 from fillonce.core.errors import Conflict, PermissionDenied, ValidationError
 from fillonce.core.i18n import Text
-from fillonce.core.writepath import write_service
+from fillonce.core.writepath import WRITER, write_service
 from fillonce.entry import checks, deadlines
 from fillonce.entry.models import DataValue, Reopening, Submission
 from fillonce.forms import service as forms
@@ -122,12 +122,22 @@ def values_of(db: Session, unit_id: int, period_id: str) -> dict[tuple[int, str]
     return {(element, option): value for element, option, value in rows}
 
 
+def _codes(db: Session, element_ids: set[int]) -> dict[int, str]:
+    return dict(db.execute(select(DataElement.id, DataElement.code).where(DataElement.id.in_(element_ids))).all())
+
+
 def coded_values(db: Session, unit_id: int, period_id: str) -> dict[tuple[str, str], str]:
     """A unit's values for a period keyed by (element code, option), as files and APIs name them."""
     values = values_of(db, unit_id, period_id)
-    codes = dict(db.execute(select(DataElement.id, DataElement.code)
-                            .where(DataElement.id.in_({element for element, _ in values}))).all())
+    codes = _codes(db, {element for element, _ in values})
     return {(codes[element], option): value for (element, option), value in values.items()}
+
+
+def already_stored(db: Session, unit_code: str, period_id: str, values: Mapping[tuple[str, str], object]) -> bool:
+    """Whether every value given is exactly the one stored (an empty one: none stored), so that saving
+    them would change nothing: a form submitted with the values just saved needs no write for them."""
+    stored = coded_values(db, orgunits.get(db, unit_code).id, parse_period(period_id).id)
+    return all(stored.get(key, "") == ("" if raw is None else str(raw).strip()) for key, raw in values.items())
 
 
 def submission_of(db: Session, unit_id: int, period_id: str) -> Submission | None:
@@ -149,7 +159,9 @@ def save_values(db: Session, actor: Actor, unit_code: str, period_id: str,
     after_submission = submission_of(db, unit.id, period.id) is not None
     _require_open(db, unit, period)
     codes = {code for code, _ in values}
-    elements = {e.code: e for e in db.scalars(select(DataElement).where(DataElement.code.in_(codes)))}
+    # Only what checking a value needs: an element's aliases and categories are not loaded for it.
+    elements = {e.code: e for e in db.scalars(select(DataElement).where(DataElement.code.in_(codes)).options(
+        lazyload(DataElement.aliases), lazyload(DataElement.categories)))}
     existing = {(v.element_id, v.category_option): v for v in db.scalars(
         select(DataValue).where(DataValue.org_unit_id == unit.id, DataValue.period == period.id))}
     problems, changes = [], []
@@ -236,7 +248,7 @@ def submit_form(db: Session, actor: Actor, unit_code: str, period_id: str,
                  for f in findings if not f.blocking and f.key not in explanations]
     if problems:
         raise ValidationError([Text(f"{where}：{p.zh}", f"{where}: {p.en}") for p in problems])
-    elements = {e.id: e.code for e in db.scalars(select(DataElement).where(DataElement.id.in_({k[0] for k in values})))}
+    elements = _codes(db, {element for element, _ in values})
     nonce = secrets.token_hex(16)
     _, digest = _values_hash(nonce, values, elements)
     submission = submission_of(db, unit.id, period.id) or Submission(org_unit_id=unit.id, period=period.id)
@@ -263,8 +275,13 @@ def receipt(db: Session, settings, submission: Submission) -> dict:
     index = db.scalar(select(func.max(LedgerEntry.idx)).where(LedgerEntry.object_type == "submission",
                                                               LedgerEntry.object_id == str(submission.id)))
     values = values_of(db, submission.org_unit_id, submission.period)
-    elements = {e.id: e.code for e in db.scalars(select(DataElement).where(DataElement.id.in_({k[0] for k in values})))}
+    elements = _codes(db, {element for element, _ in values})
     listed, digest = _values_hash(submission.nonce, values, elements)
+    # Signing a checkpoint that covers the submission is a write: it queues like one, holding no
+    # connection while it waits (the writer ahead of it needs one).
+    db.commit()
+    with WRITER:
+        ledger.checkpoint_covering(db, settings, index)
     return {"receipt": "fillonce submission receipt v1", "period": submission.period,
             "submitted_at": submission.submitted_at.isoformat(), "values": listed, "nonce": submission.nonce,
             "values_hash": digest, "still_current": digest == submission.values_hash,

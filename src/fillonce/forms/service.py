@@ -92,8 +92,19 @@ def applies(spec: Spec, unit: OrgUnit, period: Period) -> bool:
 
 
 def published_for(db: Session, period: Period) -> list[Spec]:
-    return list(db.scalars(select(Spec).where(Spec.status == "published", Spec.period_type == period.type)
+    """The published specs of the period's type. The session keeps the ones it loaded: a save or a
+    submission asks for them several times (the form, its deadlines, its checks), and loading them
+    again with their fields and elements each time was most of its work."""
+    ids = tuple(db.scalars(select(Spec.id).where(Spec.status == "published", Spec.period_type == period.type)
                            .order_by(Spec.form_number)))
+    held = db.info.setdefault(PUBLISHED, {})
+    if period.type not in held or held[period.type][0] != ids:
+        loaded = {spec.id: spec for spec in db.scalars(select(Spec).where(Spec.id.in_(ids)))}
+        held[period.type] = (ids, [loaded[spec_id] for spec_id in ids])
+    return list(held[period.type][1])
+
+
+PUBLISHED = "published_specs"  # session info: period type -> (spec ids, the specs)
 
 
 def _options(element: DataElement, category: str | None) -> list[tuple[str, str, str]]:

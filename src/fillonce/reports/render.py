@@ -39,13 +39,15 @@ def provenance_lines(report: Report, checkpoint_note: str) -> list[str]:
 
 def xlsx(report: Report, checkpoint_note: str) -> bytes:
     """Laid out like the department's own form. Written row by row in XlsxWriter's constant-memory
-    mode, so a city-wide report of thousands of rows never sits in memory as a workbook."""
+    mode, so a city-wide report of thousands of rows never sits in memory as a workbook. Figures are
+    written as they are, with no format of their own: the table's borders come from one conditional
+    format over its whole range, which saves formatting every one of a city's 600,000 cells."""
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"constant_memory": True, "in_memory": False})
     title = book.add_format({"bold": True, "font_size": 14, "align": "center"})
     head = book.add_format({"bold": True, "bg_color": "#F0F3F6", "border": 1, "text_wrap": True,
                             "align": "center", "valign": "vcenter"})
-    cell = book.add_format({"border": 1})
+    grid = book.add_format({"border": 1})
     total = book.add_format({"border": 1, "bold": True})
     sheet = book.add_worksheet(report.spec.form_number[:31])
     width = 4 + len(report.columns)
@@ -61,10 +63,14 @@ def xlsx(report: Report, checkpoint_note: str) -> bytes:
     sheet.set_column(0, 0, 16)
     sheet.set_column(1, 1, 20)
     sheet.set_column(2, width - 1, 12)
+    keys = [c.key for c in report.columns]
     number = 4
     for row in report.rows:
-        sheet.write_row(number, 0, _label(report, row) + _row_values(report, row), cell)
+        sheet.write_row(number, 0, _label(report, row))
+        sheet.write_row(number, 4, [row.values.get(key) for key in keys])  # None: an empty cell
         number += 1
+    if report.rows:
+        sheet.conditional_format(4, 0, number - 1, width - 1, {"type": "formula", "criteria": "TRUE", "format": grid})
     sheet.write_row(number, 0, ["", "合计", f"{report.total.submitted}/{report.total.units}",
                                 "暂定" if report.total.provisional else "", *_row_values(report, report.total)], total)
     source = book.add_worksheet("来源")
