@@ -11,10 +11,10 @@ import hmac
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, islice
 from typing import Any
 
-from sqlalchemy import select, tuple_, update
+from sqlalchemy import func, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from fillonce.accounts.permissions import Actor
@@ -119,15 +119,15 @@ def lock_head(db: Session) -> int:
 
 
 def _previous_indexes(db: Session, keys: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """The latest entry of each object; one row per object, however long its history."""
     found: dict[tuple[str, str], int] = {}
     for chunk in batched(sorted(keys), 400):
         rows = db.execute(
-            select(LedgerEntry.object_type, LedgerEntry.object_id, LedgerEntry.idx)
+            select(LedgerEntry.object_type, LedgerEntry.object_id, func.max(LedgerEntry.idx))
             .where(tuple_(LedgerEntry.object_type, LedgerEntry.object_id).in_(chunk))
+            .group_by(LedgerEntry.object_type, LedgerEntry.object_id)
         )
-        for object_type, object_id, idx in rows:
-            key = (object_type, object_id)
-            found[key] = max(idx, found.get(key, -1))
+        found.update(((object_type, object_id), idx) for object_type, object_id, idx in rows)
     return found
 
 
@@ -185,7 +185,7 @@ def append(db: Session, size: int, entries: list[tuple[bytes, str, str, str]]) -
         return
     bodies, object_types, object_ids, actions = zip(*entries)
     leaves = merkle.leaf_hashes(bodies)
-    rows = list(zip(range(size, size + len(entries)), leaves, bodies, object_types, object_ids, actions))
+    rows = zip(range(size, size + len(entries)), leaves, bodies, object_types, object_ids, actions)
     levels = merkle.new_complete_levels(size, leaves, node_reader(db))
     nodes = [(node_key(level, index), node) for level, first, hashes in levels if level and level % BAND == 0
              for index, node in enumerate(hashes, start=first)]
@@ -199,17 +199,21 @@ def append(db: Session, size: int, entries: list[tuple[bytes, str, str, str]]) -
     db.execute(update(LedgerHead).where(LedgerHead.id == 1).values(size=size + len(entries)))
 
 
-def insert_rows(db: Session, cursor, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """Rows by PostgreSQL's COPY, or by SQLite multi-row INSERTs (both beat executemany)."""
+def insert_rows(db: Session, cursor, table: str, columns: tuple[str, ...], rows: Iterable[tuple]) -> None:
+    """Rows by PostgreSQL's COPY, or by SQLite multi-row INSERTs (both beat executemany).
+
+    Rows are streamed, never held as a list of tuples: millions of live tuples would make every
+    garbage collection pass walk them all."""
     if db.get_bind().dialect.name == "postgresql":
         with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
         return
     one_row = f"({', '.join(['?'] * len(columns))})"
-    for chunk in batched(rows, ROWS_PER_INSERT):
-        cursor.execute(f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([one_row] * len(chunk))}",
-                       list(chain.from_iterable(chunk)))
+    rows = iter(rows)
+    while values := list(chain.from_iterable(islice(rows, ROWS_PER_INSERT))):
+        count = len(values) // len(columns)
+        cursor.execute(f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([one_row] * count)}", values)
 
 
 def _placeholders(db: Session, count: int) -> str:
