@@ -28,12 +28,13 @@ TYPES = ("org_unit", "account", "department", "data_element")
 START = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
 
-def entry_bodies(count: int, effect: str = "write", first: int = 0) -> list[bytes]:
-    """Canonical JSON entry bodies shaped like the ones `log.flush_pending` writes (~250-350 bytes)."""
+def entry_bodies(count: int, effect: str = "write", first: int = 0, object_type: str | None = None) -> list[bytes]:
+    """Canonical JSON entry bodies shaped like the ones `log.flush_pending` writes (~250-350 bytes), about
+    objects of the four TYPES in turn or all of `object_type`; three entries per object id."""
     salt = b"bench-salt"
     bodies = []
     for i in range(first, first + count):
-        object_type = TYPES[i % len(TYPES)]
+        about = object_type or TYPES[i % len(TYPES)]
         object_id = str(1 + i // 3)
         at = (START + timedelta(seconds=i)).isoformat().replace("+00:00", "Z")
         content = {"code": f"S{i % 100:03d}V{i:07d}", "name_zh": f"村{i}", "parent": i // 97}
@@ -43,7 +44,7 @@ def entry_bodies(count: int, effect: str = "write", first: int = 0) -> list[byte
                     "department": "CIVIL"},
             "action": ACTIONS[i % len(ACTIONS)] if effect != "event" else "report.export",
             "effect": effect,
-            "object": {"type": object_type, "id": object_id},
+            "object": {"type": about, "id": object_id},
             "content_hash": hmac.new(salt, log.canonical_json(content), hashlib.sha256).hexdigest()
             if effect == "write" else None,
             "prev": i - 3 if i >= 3 and effect != "event" else None,

@@ -96,12 +96,16 @@ def _verify_in_child(url: str) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def _measure(count: int) -> dict:
+REPLAYED_TYPE = "bench_object"  # not a table: replayed like any object, but with no rows to compare
+
+
+def _measure(count: int, effect: str = "event") -> dict:
+    """Verify a clean log of `count` entries: events, or writes to count/3 objects (which verify replays)."""
     with scratch_engine("sqlite") as engine:
         start = time.perf_counter()
-        build_log(engine, count, effect="event")
-        print(f"# ledger_verify: built {count} entries in {time.perf_counter() - start:.1f} s (setup, not measured)",
-              flush=True)
+        build_log(engine, count, effect=effect, object_type=REPLAYED_TYPE if effect == "write" else None)
+        print(f"# ledger_verify: built {count} {effect} entries in {time.perf_counter() - start:.1f} s "
+              f"(setup, not measured)", flush=True)
         result = _verify_in_child(engine.url.render_as_string(hide_password=False))
     if not result["ok"] or result["size"] != count:
         raise RuntimeError(f"verify did not pass on a clean log: {result}")
@@ -109,7 +113,7 @@ def _measure(count: int) -> dict:
     result["cpu_rate"] = count / result["cpu_seconds"]
     result["delta_mib"] = (result["rss_peak_kib"] - result["rss_before_kib"]) / 1024
     result["worker_mib"] = result["worker_peak_kib"] / 1024
-    print(f"# ledger_verify[{count}]: {result['seconds']:.2f} s ({result['cpu_seconds']:.2f} CPU-s), RSS {result['rss_before_kib'] / 1024:.1f} MiB "
+    print(f"# ledger_verify[{count} {effect}s]: {result['seconds']:.2f} s ({result['cpu_seconds']:.2f} CPU-s), RSS {result['rss_before_kib'] / 1024:.1f} MiB "
           f"-> peak {result['rss_peak_kib'] / 1024:.1f} MiB; tracemalloc peak {result['tracemalloc_peak_mib']:.1f} MiB; "
           f"largest worker process peak RSS {result['worker_mib']:.1f} MiB; os.getloadavg() = {os.getloadavg()}",
           flush=True)
@@ -142,3 +146,12 @@ def run() -> None:
            f"largest worker's peak RSS at {ENTRIES // 4} entries (MiB)", small["worker_mib"],
            goal="bounded (independent of log size)",
            met=large["worker_mib"] <= small["worker_mib"] * 1.25 + 8, higher_is_better=False)
+    # The same with writes, whose objects verify must replay: memory must not grow with their number either.
+    writes, fewer_writes = _measure(ENTRIES, "write"), _measure(ENTRIES // 4, "write")
+    figure("ledger_verify", f"verify_writes_entries_per_second_{ENTRIES}", writes["rate"], "entries/s",
+           "bare sha256(0x00+body) entries/s (one core)", bare,
+           goal=f"context: {ENTRIES} writes to {ENTRIES // 3} objects, every one replayed", met=True)
+    figure("ledger_verify", f"verify_writes_peak_rss_increase_mib_{ENTRIES}", writes["delta_mib"], "MiB",
+           f"the same with {ENTRIES // 4} writes (MiB)", fewer_writes["delta_mib"],
+           goal="bounded (independent of the number of objects)",
+           met=writes["delta_mib"] <= fewer_writes["delta_mib"] * 1.25 + 8, higher_is_better=False)

@@ -1,8 +1,8 @@
 """`fillonce ledger verify`: recompute the whole tree, check every checkpoint and cosignature, and
 check that the data tables are exactly what replaying the log says they should be.
 
-Memory stays bounded: entries are streamed in aligned chunks, and only the compact range of the
-tree and one digest per live object are kept.
+Memory stays bounded: entries are read in aligned chunks, only the compact range of the tree above them
+is kept, and the replayed state of every object goes to a temporary SQLite file.
 """
 
 from __future__ import annotations
@@ -11,9 +11,11 @@ import multiprocessing
 import os
 import re
 import sqlite3
+import tempfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -21,6 +23,7 @@ from sqlalchemy.orm import Session
 from fillonce.core import models as all_models
 from fillonce.core.config import Settings
 from fillonce.core.db import make_engine
+from fillonce.core.iterate import batched
 from fillonce.ledger import keys, log, merkle, note
 from fillonce.ledger.checkpoint import open_checkpoint
 from fillonce.ledger.cosignature import (
@@ -250,8 +253,8 @@ def _stored_entries(db: Session) -> int:
     return 0 if last is None else last + 1
 
 
-def _check_tree_and_replay(db: Session, report: Report, expected: dict[str, bytes | None],
-                           progress: Callable[[int], None], workers: int) -> None:
+def _check_tree_and_replay(db: Session, report: Report, replay: Replay, progress: Callable[[int], None],
+                           workers: int) -> None:
     chunk = 1 << CHUNK_LEVEL
     stored = _stored_entries(db)
     ranges = [(first, min(first + chunk, stored)) for first in range(0, stored, chunk)]
@@ -261,7 +264,7 @@ def _check_tree_and_replay(db: Session, report: Report, expected: dict[str, byte
         if result.problem is not None:
             report.problems.append(result.problem)
             return
-        expected.update(result.replay)
+        replay.record(result.replay)
         if result.root is not None:
             created = merkle.new_complete_nodes(chunks, [result.root], lambda wanted: {k: compact[k] for k in wanted})
             if not _check_bands(db, [(level + CHUNK_LEVEL, index, node) for level, index, node in created if level],
@@ -313,29 +316,68 @@ def _check_checkpoints(db: Session, settings: Settings, report: Report) -> None:
                 report.problems.append(Problem(f"{label}: cosignature of {cosig.witness} does not verify: {exc}"))
 
 
-def _check_tables(db: Session, settings: Settings, expected: dict[str, bytes | None], report: Report) -> None:
+class Replay:
+    """What the log says each object's state is (its last content hash, or None once deleted), kept in a
+    temporary SQLite file: memory stays the same however many objects the log describes."""
+
+    def __init__(self) -> None:
+        self._folder = tempfile.TemporaryDirectory(prefix="fillonce-verify-")
+        self._db = sqlite3.connect(Path(self._folder.name) / "replay.db", isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=OFF")  # scratch data: nothing to recover after a crash
+        self._db.execute("PRAGMA synchronous=OFF")
+        self._db.execute("CREATE TABLE state (key TEXT PRIMARY KEY, hash BLOB) WITHOUT ROWID")
+        self._db.execute("BEGIN")
+
+    def record(self, changes: list[tuple[str, bytes | None]]) -> None:
+        """Apply (object key, state) changes in log order: the last one of each object wins."""
+        self._db.executemany("INSERT OR REPLACE INTO state (key, hash) VALUES (?, ?)", changes)
+
+    def take(self, keys: list[str]) -> dict[str, bytes | None]:
+        """The states of these objects, forgotten once taken; an object the log never wrote is absent."""
+        found: dict[str, bytes | None] = {}
+        for chunk in batched(keys, 500):
+            marks = ", ".join(["?"] * len(chunk))
+            found.update(self._db.execute(f"SELECT key, hash FROM state WHERE key IN ({marks})", chunk))
+            self._db.execute(f"DELETE FROM state WHERE key IN ({marks})", chunk)
+        return found
+
+    def rest(self, table: str) -> list[tuple[str, bytes | None]]:
+        """Objects of `table` not taken yet, in key order, a batch at a time (each batch is taken)."""
+        rows = self._db.execute("SELECT key, hash FROM state WHERE key >= ? AND key < ? ORDER BY key LIMIT 2000",
+                                (table + ":", table + ";")).fetchall()  # ';' sorts right after ':'
+        self.take([key for key, _ in rows])
+        return rows
+
+    def close(self) -> None:
+        self._db.close()
+        self._folder.cleanup()
+
+
+def _check_tables(db: Session, settings: Settings, replay: Replay, report: Report) -> None:
     salt = keys.salt(settings)
     for model in ledgered_models():
         table = model.__tablename__
-        for instance in db.scalars(select(model)).yield_per(2000):
-            key = f"{table}:{instance.id}"
-            report.objects += 1
-            if key not in expected:
-                report.problems.append(Problem("row exists in the database but not in the ledger", object=key))
-                continue
-            want = expected.pop(key)
-            if want is None:
-                report.problems.append(Problem("row was deleted in the ledger but is still in the database",
-                                               object=key))
-            elif log.content_hash(salt, instance.ledger_content()).encode() != want:
-                report.problems.append(Problem("row differs from its last ledger entry (changed behind the app's back)",
-                                               object=key, entry=_last_entry(db, key)))
-        for key, want in list(expected.items()):
-            if key.startswith(table + ":"):
-                expected.pop(key)
+        for instances in db.scalars(select(model)).yield_per(2000).partitions():
+            states = replay.take([f"{table}:{instance.id}" for instance in instances])
+            for instance in instances:
+                _check_row(db, salt, f"{table}:{instance.id}", instance, states, report)
+        while rest := replay.rest(table):
+            for key, want in rest:
                 if want is not None:
                     report.problems.append(Problem("row in the ledger is missing from the database",
                                                    object=key, entry=_last_entry(db, key)))
+
+
+def _check_row(db: Session, salt: bytes, key: str, instance, states: dict[str, bytes | None],
+               report: Report) -> None:
+    report.objects += 1
+    if key not in states:
+        report.problems.append(Problem("row exists in the database but not in the ledger", object=key))
+    elif states[key] is None:
+        report.problems.append(Problem("row was deleted in the ledger but is still in the database", object=key))
+    elif log.content_hash(salt, instance.ledger_content()).encode() != states[key]:
+        report.problems.append(Problem("row differs from its last ledger entry (changed behind the app's back)",
+                                       object=key, entry=_last_entry(db, key)))
 
 
 def _last_entry(db: Session, key: str) -> int | None:
@@ -350,9 +392,12 @@ def verify(db: Session, settings: Settings, progress: Callable[[int], None] = la
     committed rows through their own connections, so a small log, or `workers=1`, is read in this session."""
     db.expire_all()  # compare what the database holds now, not what this session remembers
     report = Report()
-    expected: dict[str, bytes | None] = {}
-    _check_tree_and_replay(db, report, expected, progress, workers or os.cpu_count() or 1)
-    _check_checkpoints(db, settings, report)
-    if report.ok:
-        _check_tables(db, settings, expected, report)
+    replay = Replay()
+    try:
+        _check_tree_and_replay(db, report, replay, progress, workers or os.cpu_count() or 1)
+        _check_checkpoints(db, settings, report)
+        if report.ok:
+            _check_tables(db, settings, replay, report)
+    finally:
+        replay.close()
     return report

@@ -1,6 +1,7 @@
-"""Verify in worker processes (each with its own connection) finds exactly what the in-session path finds.
+"""What lets verify scale: worker processes (each with its own connection) find exactly what the
+in-session path finds, and the replayed object states live on disk, not in memory.
 
-The workers read committed rows, so this test builds its own committed database rather than using
+The workers read committed rows, so these tests build their own committed database rather than using
 the rolled-back story."""
 
 import pytest
@@ -63,3 +64,17 @@ def test_a_row_changed_behind_the_app_is_found_after_a_parallel_replay(committed
     committed.commit()
     report = verifier.verify(committed, load_settings(), workers=2)
     assert len(report.problems) == 1 and "behind" in report.problems[0].what
+
+
+def test_the_replay_keeps_the_last_state_of_each_object_and_hands_each_out_once():
+    replay = verifier.Replay()
+    try:
+        replay.record([("org_unit:1", b"a"), ("org_unit:2", b"b"), ("org_unit:1", b"c"), ("org_units:9", b"x")])
+        replay.record([("org_unit:2", None), ("account:1", b"d")])
+        assert replay.take(["org_unit:1", "org_unit:7"]) == {"org_unit:1": b"c"}
+        assert replay.take(["org_unit:1"]) == {}
+        assert replay.rest("org_unit") == [("org_unit:2", None)]  # not org_units:9, not account:1
+        assert replay.rest("org_unit") == []
+        assert replay.rest("org_units") == [("org_units:9", b"x")]
+    finally:
+        replay.close()
