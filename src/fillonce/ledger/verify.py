@@ -12,9 +12,11 @@ import os
 import re
 import sqlite3
 import tempfile
+from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -242,7 +244,14 @@ def _chunk_results(db: Session, ranges: list[tuple[int, int]], workers: int) -> 
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker,
                                initargs=(url.render_as_string(hide_password=False),))
     try:
-        yield from pool.map(_worker_check, ranges)
+        # At most two chunks per worker in flight: results waiting for a slower caller would pile up.
+        waiting = iter(ranges)
+        running = deque(pool.submit(_worker_check, bounds) for bounds in islice(waiting, 2 * workers))
+        while running:
+            result = running.popleft().result()
+            for bounds in islice(waiting, 1):
+                running.append(pool.submit(_worker_check, bounds))
+            yield result
     finally:
         pool.shutdown(cancel_futures=True)
 
