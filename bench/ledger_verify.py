@@ -113,8 +113,9 @@ def _measure(count: int, effect: str = "event") -> dict:
     result["cpu_rate"] = count / result["cpu_seconds"]
     result["delta_mib"] = (result["rss_peak_kib"] - result["rss_before_kib"]) / 1024
     result["worker_mib"] = result["worker_peak_kib"] / 1024
-    print(f"# ledger_verify[{count} {effect}s]: {result['seconds']:.2f} s ({result['cpu_seconds']:.2f} CPU-s), RSS {result['rss_before_kib'] / 1024:.1f} MiB "
-          f"-> peak {result['rss_peak_kib'] / 1024:.1f} MiB; tracemalloc peak {result['tracemalloc_peak_mib']:.1f} MiB; "
+    print(f"# ledger_verify[{count} {effect}s]: {result['seconds']:.2f} s ({result['cpu_seconds']:.2f} CPU-s), "
+          f"RSS {result['rss_before_kib'] / 1024:.1f} MiB -> peak {result['rss_peak_kib'] / 1024:.1f} MiB; "
+          f"tracemalloc peak {result['tracemalloc_peak_mib']:.1f} MiB; "
           f"largest worker process peak RSS {result['worker_mib']:.1f} MiB; os.getloadavg() = {os.getloadavg()}",
           flush=True)
     return result

@@ -12,6 +12,7 @@ from fillonce.accounts.system import INSTALLER
 from fillonce.core import migrate
 from fillonce.core.config import load_settings
 from fillonce.core.db import make_engine, make_session_factory
+from fillonce.ledger import log
 from fillonce.ledger import verify as verifier
 from fillonce.orgunits import service as orgunits
 
@@ -78,3 +79,12 @@ def test_the_replay_keeps_the_last_state_of_each_object_and_hands_each_out_once(
         assert replay.rest("org_units") == [("org_units:9", b"x")]
     finally:
         replay.close()
+
+
+def test_a_forged_node_above_the_chunks_is_named(committed):
+    """With chunks of 8 entries, level-4 nodes are recomputed from chunk roots by the caller, not by a worker."""
+    committed.execute(text("UPDATE ledger_node SET hash = :h WHERE key = :k"),
+                      {"h": b"\x00" * 32, "k": log.node_key(4, 5)})
+    committed.commit()
+    report = verifier.verify(committed, load_settings(), workers=2)
+    assert report.first_bad_entry() == 5 << 4 and "level 4, index 5" in report.problems[0].what

@@ -33,7 +33,7 @@ from fillonce.ledger.cosignature import (
     parse_cosigner_verifier_key,
     verify_cosignatures,
 )
-from fillonce.ledger.models import Checkpoint, Cosignature, LedgerEntry, LedgerNode
+from fillonce.ledger.models import Checkpoint, Cosignature, LedgerEntry
 
 CHUNK_LEVEL = 14  # 16,384 entries per chunk; chunks are aligned, so each full one is a complete subtree
 PARALLEL_MIN_CHUNKS = 8  # below this, starting worker processes costs more than it saves
@@ -78,8 +78,6 @@ class Report:
 
 
 IDX_MARKER = b'"idx":'
-OBJECT_MARKER = b'"object":{"id":'
-QUOTE = b'"'
 # Fast paths over a whole chunk of bodies joined by newlines (canonical JSON never holds a raw newline).
 # Keys are sorted and `details` is flat, and a quote inside a JSON string is always escaped, so these
 # patterns can only match the entry's own top-level fields.
@@ -97,16 +95,6 @@ def _own_index(body: bytes) -> int | None:
     end = body.find(b",", start)
     digits = body[start:end if end >= 0 else None].rstrip(b"}")
     return int(digits) if digits.isdigit() else None
-
-
-def _object_key(body: bytes) -> str:
-    at = body.find(OBJECT_MARKER)
-    if at < 0:
-        return "?"
-    start = at + len(OBJECT_MARKER)
-    fields = body[start:body.index(b"}", start)]  # "42","type":"org_unit"  (sorted keys: id before type)
-    object_id, _, object_type = fields.partition(b',"type":')
-    return object_type.strip(QUOTE).decode() + ":" + object_id.strip(QUOTE).decode()
 
 
 # A chunk's stored leaf hashes and bodies as two byte strings, aggregated in index order by the database:
@@ -180,39 +168,35 @@ def _first_bad_entry(cursor, mark: str, first: int, stop: int) -> Problem:
     """Walk a chunk that failed its bulk checks and name its first bad entry."""
     cursor.execute(f"SELECT idx, leaf_hash, body FROM ledger_entry WHERE idx >= {mark} AND idx < {mark} "
                    f"ORDER BY idx", (first, stop))
-    expected = first
-    for expected, (idx, stored_leaf, body) in enumerate(cursor.fetchall(), start=first):
+    rows = cursor.fetchall()
+    for expected, (idx, stored_leaf, body) in enumerate(rows, start=first):
         if idx != expected:
             return Problem(f"entries are not contiguous: entry {expected} is missing", entry=expected)
         body = bytes(body)
         if merkle.leaf_hash(body) != bytes(stored_leaf):
             return Problem("entry body does not match its stored leaf hash", entry=idx)
-        if _own_index(body) != idx:
+        if _own_index(body) != idx or body.count(IDX_MARKER) != 1:
             return Problem("entry is not at the place it was written for (moved or reordered)", entry=idx)
-        expected += 1
-    return Problem(f"entries are not contiguous: entry {expected} is missing", entry=expected)
-
-
-def _stored_band(db: Session, level: int, first: int, last: int) -> list[bytes]:
-    rows = db.execute(select(LedgerNode.hash).where(
-        LedgerNode.key.between(log.node_key(level, first), log.node_key(level, last))).order_by(LedgerNode.key))
-    return [bytes(h) for (h,) in rows]
+        if b"\n" in body:
+            return Problem("entry body is not canonical JSON (it holds a raw line break)", entry=idx)
+    missing = first + len(rows)
+    return Problem(f"entries are not contiguous: entry {missing} is missing", entry=missing)
 
 
 def _check_bands(db: Session, created: list[tuple[int, int, bytes]], report: Report) -> bool:
-    """Compare the recomputed band nodes with the stored ones, one range query per band level."""
-    by_level: dict[int, list[tuple[int, bytes]]] = {}
-    for level, index, node in created:
-        if level and level % log.BAND == 0:
-            by_level.setdefault(level, []).append((index, node))
-    for level, nodes in sorted(by_level.items()):
-        stored = _stored_band(db, level, nodes[0][0], nodes[-1][0])
-        if stored != [node for _, node in nodes]:
-            padded = stored + [b""] * (len(nodes) - len(stored))
-            bad = next(index for (index, node), kept in zip(nodes, padded) if node != kept)
-            report.problems.append(Problem(f"stored tree node (level {level}, index {bad}) does not match the entries",
-                                           entry=bad << level))
-            return False
+    """Compare the band nodes above the chunks, recomputed from their roots, with the stored ones."""
+    connection = db.connection().connection
+    cursor = connection.cursor()
+    try:
+        for level, index, node in created:
+            if level % log.BAND == 0 and _first_unlike_stored(
+                    cursor, _placeholder(connection.dbapi_connection), level, index, [node]) is not None:
+                report.problems.append(Problem(
+                    f"stored tree node (level {level}, index {index}) does not match the entries",
+                    entry=index << level))
+                return False
+    finally:
+        cursor.close()
     return True
 
 
