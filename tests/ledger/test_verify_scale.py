@@ -40,8 +40,8 @@ def committed(database_kind, tmp_path, monkeypatch):
 
 def test_workers_and_the_session_agree_chunk_by_chunk(committed):
     ranges = [(first, min(first + 8, 301)) for first in range(0, 301, 8)]
-    in_session = list(verifier._chunk_results(committed, ranges, workers=1))
-    in_workers = list(verifier._chunk_results(committed, ranges, workers=2))
+    in_session = list(verifier._chunk_results(committed, ranges, len(ranges), workers=1))
+    in_workers = list(verifier._chunk_results(committed, ranges, len(ranges), workers=2))
     assert in_workers == in_session
     assert all(r.root is not None for r in in_session[:-1]) and in_session[-1].root is None
     assert sum(len(r.replay) for r in in_session) == 301
@@ -79,6 +79,14 @@ def test_the_replay_keeps_the_last_state_of_each_object_and_hands_each_out_once(
         assert replay.rest("org_units") == [("org_units:9", b"x")]
     finally:
         replay.close()
+
+
+def test_a_forged_row_far_beyond_the_log_is_a_gap(committed):
+    committed.execute(text("INSERT INTO ledger_entry (idx, leaf_hash, body, object_type, object_id, action) "
+                           "VALUES (:i, :h, :b, 'x', '1', 'x')"), {"i": 10**15, "h": b"\x00" * 32, "b": b"{}"})
+    committed.commit()
+    report = verifier.verify(committed, load_settings(), workers=2)
+    assert report.first_bad_entry() == 301 and "contiguous" in report.problems[0].what
 
 
 def test_a_forged_node_above_the_chunks_is_named(committed):

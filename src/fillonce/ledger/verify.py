@@ -13,7 +13,7 @@ import re
 import sqlite3
 import tempfile
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
@@ -216,11 +216,11 @@ def _placeholder(dbapi_connection) -> str:
     return "?" if isinstance(dbapi_connection, sqlite3.Connection) else "%s"
 
 
-def _chunk_results(db: Session, ranges: list[tuple[int, int]], workers: int) -> Iterator[ChunkResult]:
-    """Chunk results in log order: in worker processes with their own connections when that pays,
-    else through the session's connection (which also sees this transaction's uncommitted rows)."""
+def _chunk_results(db: Session, ranges: Iterable[tuple[int, int]], count: int, workers: int) -> Iterator[ChunkResult]:
+    """Results of `count` chunks in log order: in worker processes with their own connections when that
+    pays, else through the session's connection (which also sees this transaction's uncommitted rows)."""
     url = db.get_bind().engine.url
-    if workers < 2 or len(ranges) < PARALLEL_MIN_CHUNKS or url.database in (None, "", ":memory:"):
+    if workers < 2 or count < PARALLEL_MIN_CHUNKS or url.database in (None, "", ":memory:"):
         connection = db.connection().connection
         for first, stop in ranges:
             yield _check_range(connection, _placeholder(connection.dbapi_connection), first, stop)
@@ -250,10 +250,12 @@ def _check_tree_and_replay(db: Session, report: Report, replay: Replay, progress
                            workers: int) -> None:
     chunk = 1 << CHUNK_LEVEL
     stored = _stored_entries(db)
-    ranges = [(first, min(first + chunk, stored)) for first in range(0, stored, chunk)]
+    # Made as they are needed: a forged row with a huge index must not make a huge list.
+    firsts = range(0, stored, chunk)
+    ranges = ((first, min(first + chunk, stored)) for first in firsts)
     compact: dict[tuple[int, int], bytes] = {}  # over chunk roots: level 0 here is CHUNK_LEVEL in the log
     chunks = 0
-    for result in _chunk_results(db, ranges, workers):
+    for result in _chunk_results(db, ranges, len(firsts), workers):
         if result.problem is not None:
             report.problems.append(result.problem)
             return
