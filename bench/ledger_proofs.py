@@ -24,7 +24,7 @@ BUILD_LEVEL = 16  # setup batches of 65,536 entries, aligned so only high nodes 
 ENTRY_COLUMNS = ", ".join(log.ENTRY_COLUMNS)
 
 
-def build_log(engine, count: int, effect: str = "write") -> None:
+def build_log(engine, count: int, effect: str = "write", object_type: str | None = None) -> None:
     """Fill an empty migrated database with `count` entries and their nodes (setup, not measured).
 
     Bodies are not kept (memory); `entry_bodies(n, effect, first)` regenerates the same bytes."""
@@ -32,7 +32,7 @@ def build_log(engine, count: int, effect: str = "write") -> None:
     batch = 1 << BUILD_LEVEL
     high: dict[tuple[int, int], bytes] = {}  # nodes at or above BUILD_LEVEL, read by later batches
     for first in range(0, count, batch):
-        bodies = entry_bodies(min(batch, count - first), effect, first)
+        bodies = entry_bodies(min(batch, count - first), effect, first, object_type)
         leaves = [merkle.leaf_hash(body) for body in bodies]
         nodes = merkle.new_complete_nodes(first, leaves, lambda keys: {k: high[k] for k in keys if k in high})
         high.update(((level, index), h) for level, index, h in nodes if level >= BUILD_LEVEL)
@@ -40,7 +40,7 @@ def build_log(engine, count: int, effect: str = "write") -> None:
         entries = []
         for offset, body in enumerate(bodies):
             idx = first + offset
-            entries.append((idx, leaves[offset], body, TYPES[idx % len(TYPES)], str(1 + idx // 3),
+            entries.append((idx, leaves[offset], body, object_type or TYPES[idx % len(TYPES)], str(1 + idx // 3),
                             action or ACTIONS[idx % len(ACTIONS)]))
         node_rows = [(log.node_key(level, index), h) for level, index, h in nodes if level and level % log.BAND == 0]
         with engine.begin() as connection:

@@ -11,9 +11,10 @@ import hmac
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from itertools import chain, islice
 from typing import Any
 
-from sqlalchemy import select, tuple_, update
+from sqlalchemy import func, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from fillonce.accounts.permissions import Actor
@@ -120,15 +121,15 @@ def lock_head(db: Session) -> int:
 
 
 def _previous_indexes(db: Session, keys: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """The latest entry of each object; one row per object, however long its history."""
     found: dict[tuple[str, str], int] = {}
     for chunk in batched(sorted(keys), 400):
         rows = db.execute(
-            select(LedgerEntry.object_type, LedgerEntry.object_id, LedgerEntry.idx)
+            select(LedgerEntry.object_type, LedgerEntry.object_id, func.max(LedgerEntry.idx))
             .where(tuple_(LedgerEntry.object_type, LedgerEntry.object_id).in_(chunk))
+            .group_by(LedgerEntry.object_type, LedgerEntry.object_id)
         )
-        for object_type, object_id, idx in rows:
-            key = (object_type, object_id)
-            found[key] = max(idx, found.get(key, -1))
+        found.update(((object_type, object_id), idx) for object_type, object_id, idx in rows)
     return found
 
 
@@ -160,42 +161,65 @@ def flush_pending(db: Session, salt: bytes) -> list[int]:
             rec.object_id = str(rec.instance.id)
     size = lock_head(db)
     previous = _previous_indexes(db, {(r.object_type, r.object_id) for r in records})
-    rows = []
-    for offset, rec in enumerate(records):
+    entries = []
+    for index, rec in enumerate(records, start=size):
         key = (rec.object_type, rec.object_id)
-        body = canonical_json(_entry_body(rec, salt, size + offset, previous.get(key)))
-        previous[key] = size + offset
-        rows.append((size + offset, merkle.leaf_hash(body), body, rec.object_type, rec.object_id, rec.action))
-    append_rows(db, size, rows)
+        entries.append((canonical_json(_entry_body(rec, salt, index, previous.get(key))),
+                        rec.object_type, rec.object_id, rec.action))
+        previous[key] = index
+    append(db, size, entries)
     db.info.setdefault(WRITTEN, set()).update(previous)
-    return [row[0] for row in rows]
+    return list(range(size, size + len(entries)))
 
 
 ENTRY_COLUMNS = ("idx", "leaf_hash", "body", "object_type", "object_id", "action")
+ROWS_PER_INSERT = 2048  # rows per multi-row INSERT: one statement step per 2,048 rows instead of per row
+
+
+def append(db: Session, size: int, entries: list[tuple[bytes, str, str, str]]) -> None:
+    """Append (body, object_type, object_id, action) entries, numbered from `size`, under the head lock.
+
+    Writes the entry rows with their leaf hashes, the band nodes they complete and the new head.
+    Everything goes through the driver: for large appends SQLAlchemy's per-row parameter handling
+    costs more than the hashing and the database together."""
+    if not entries:
+        return
+    bodies, object_types, object_ids, actions = zip(*entries)
+    leaves = merkle.leaf_hashes(bodies)
+    rows = zip(range(size, size + len(entries)), leaves, bodies, object_types, object_ids, actions)
+    levels = merkle.new_complete_levels(size, leaves, node_reader(db))
+    nodes = [(node_key(level, index), node) for level, first, hashes in levels if level and level % BAND == 0
+             for index, node in enumerate(hashes, start=first)]
+    cursor = db.connection().connection.cursor()
+    try:
+        insert_rows(db, cursor, "ledger_entry", ENTRY_COLUMNS, rows)
+        if nodes:
+            insert_rows(db, cursor, "ledger_node", ("key", "hash"), nodes)
+    finally:
+        cursor.close()
+    db.execute(update(LedgerHead).where(LedgerHead.id == 1).values(size=size + len(entries)))
+
+
+def insert_rows(db: Session, cursor, table: str, columns: tuple[str, ...], rows: Iterable[tuple]) -> None:
+    """Rows by PostgreSQL's COPY, or by SQLite multi-row INSERTs (both beat executemany).
+
+    Rows are streamed, never held as a list of tuples: a large batch of live tuples would make every
+    garbage collection pass walk them all."""
+    if db.get_bind().dialect.name == "postgresql":
+        with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    one_row = f"({', '.join(['?'] * len(columns))})"
+    rows = iter(rows)
+    while values := list(chain.from_iterable(islice(rows, ROWS_PER_INSERT))):
+        count = len(values) // len(columns)
+        cursor.execute(f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([one_row] * count)}", values)
 
 
 def _placeholders(db: Session, count: int) -> str:
     mark = "?" if db.get_bind().dialect.paramstyle == "qmark" else "%s"
     return ", ".join([mark] * count)
-
-
-def append_rows(db: Session, size: int, rows: list[tuple]) -> None:
-    """Insert entry rows (tuples in ENTRY_COLUMNS order, numbered from `size`) and the band nodes they complete.
-
-    The driver's executemany is used directly: for large appends SQLAlchemy's per-row parameter
-    handling costs more than hashing and SQLite together.
-    """
-    cursor = db.connection().connection.cursor()
-    try:
-        cursor.executemany(f"INSERT INTO ledger_entry ({', '.join(ENTRY_COLUMNS)}) "
-                           f"VALUES ({_placeholders(db, len(ENTRY_COLUMNS))})", rows)
-        nodes = merkle.new_complete_nodes(size, [row[1] for row in rows], node_reader(db))
-        banded = [(node_key(level, index), h) for level, index, h in nodes if level and level % BAND == 0]
-        if banded:
-            cursor.executemany(f"INSERT INTO ledger_node (key, hash) VALUES ({_placeholders(db, 2)})", banded)
-    finally:
-        cursor.close()
-    db.execute(update(LedgerHead).where(LedgerHead.id == 1).values(size=size + len(rows)))
 
 
 def node_reader(db: Session):

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
-from itertools import islice
 from typing import Protocol
 
 HASH_SIZE = 32
@@ -50,6 +49,18 @@ def node_hash(left: bytes, right: bytes) -> bytes:
     return _sha256(_NODE_PREFIX + left + right).digest()
 
 
+def leaf_hashes(entries: Iterable[bytes]) -> list[bytes]:
+    """`leaf_hash` of each entry; one comprehension, because the log and verify hash millions."""
+    sha256, prefix = _sha256, _LEAF_PREFIX
+    return [sha256(prefix + entry).digest() for entry in entries]
+
+
+def parent_level(hashes: Sequence[bytes]) -> list[bytes]:
+    """The node hashes of consecutive pairs; an unpaired last hash is left out."""
+    sha256, prefix = _sha256, _NODE_PREFIX
+    return [sha256(prefix + left + right).digest() for left, right in zip(hashes[0::2], hashes[1::2])]
+
+
 # --- Tree head and proofs over an in-memory list of leaf hashes ---------------
 
 
@@ -59,7 +70,7 @@ def root(leaf_hashes: Sequence[bytes]) -> bytes:
     if not level:
         return EMPTY_ROOT
     while len(level) > 1:
-        parents = list(map(node_hash, islice(level, 0, None, 2), islice(level, 1, None, 2)))
+        parents = parent_level(level)
         # Pairing bottom-up and lifting an unpaired last node unchanged builds exactly
         # the RFC tree, which splits at the largest power of two below n.
         if len(level) % 2:
@@ -240,22 +251,32 @@ def new_complete_nodes(
     Includes the new leaves themselves (level 0).  Reads the old tree's compact
     range (at most log2 n nodes) in one batch; the rest is pure hashing.
     """
+    return [(level, first + offset, node)
+            for level, first, hashes in new_complete_levels(size_before, new_leaf_hashes, read)
+            for offset, node in enumerate(hashes)]
+
+
+def new_complete_levels(
+    size_before: int, new_leaf_hashes: Sequence[bytes], read: NodeReader
+) -> list[tuple[int, int, list[bytes]]]:
+    """The nodes of `new_complete_nodes` grouped by level: (level, index of the first, hashes)."""
     if not 0 <= size_before <= MAX_TREE_SIZE - len(new_leaf_hashes):
         raise ValueError(f"invalid tree size {size_before}")
-    if not all(_is_hash(item) for item in new_leaf_hashes):
-        raise ValueError(f"leaf hashes must be {HASH_SIZE}-byte bytes")
     if not new_leaf_hashes:
         return []
+    # Checked with C-level maps: a per-leaf Python check would cost a fifth of the hashing.
+    if set(map(type, new_leaf_hashes)) != {bytes} or set(map(len, new_leaf_hashes)) != {HASH_SIZE}:
+        raise ValueError(f"leaf hashes must be {HASH_SIZE}-byte bytes")
     compact_range = _read_nodes(read, subtree_root_keys(0, size_before)) if size_before else {}
-    created: list[tuple[int, int, bytes]] = []
+    created: list[tuple[int, int, list[bytes]]] = []
     level, first, hashes = 0, size_before, list(new_leaf_hashes)
     while hashes:
-        created.extend((level, first + offset, node) for offset, node in enumerate(hashes))
+        created.append((level, first, hashes))
         if first % 2:  # the first new node is a right child; its left sibling is already stored
-            hashes.insert(0, compact_range[(level, first - 1)])
+            hashes = [compact_range[(level, first - 1)], *hashes]
             first -= 1
         # An unpaired last node stays incomplete on the next level, so it is dropped.
-        hashes = list(map(node_hash, islice(hashes, 0, None, 2), islice(hashes, 1, None, 2)))
+        hashes = parent_level(hashes)
         level, first = level + 1, first // 2
     return created
 

@@ -1,20 +1,31 @@
 """`fillonce ledger verify`: recompute the whole tree, check every checkpoint and cosignature, and
 check that the data tables are exactly what replaying the log says they should be.
 
-Memory stays bounded: entries are streamed in aligned chunks, and only the compact range of the
-tree and one digest per live object are kept.
+Memory stays bounded: entries are read in aligned chunks, only the compact range of the tree above them
+is kept, and the replayed state of every object goes to a temporary SQLite file.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import multiprocessing
+import os
+import re
+import sqlite3
+import tempfile
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fillonce.core import models as all_models
 from fillonce.core.config import Settings
+from fillonce.core.db import make_engine
+from fillonce.core.iterate import batched
 from fillonce.ledger import keys, log, merkle, note
 from fillonce.ledger.checkpoint import open_checkpoint
 from fillonce.ledger.cosignature import (
@@ -22,9 +33,10 @@ from fillonce.ledger.cosignature import (
     parse_cosigner_verifier_key,
     verify_cosignatures,
 )
-from fillonce.ledger.models import Checkpoint, Cosignature, LedgerEntry, LedgerNode
+from fillonce.ledger.models import Checkpoint, Cosignature, LedgerEntry
 
-CHUNK_LEVEL = 14  # 16,384 entries per chunk
+CHUNK_LEVEL = 14  # 16,384 entries per chunk; chunks are aligned, so each full one is a complete subtree
+PARALLEL_MIN_CHUNKS = 8  # below this, starting worker processes costs more than it saves
 
 
 def ledgered_models() -> list[type]:
@@ -65,21 +77,14 @@ class Report:
         return min(entries) if entries else None
 
 
-def _field(body: bytes, name: bytes) -> bytes | None:
-    """A string field of a canonical entry, without parsing the JSON (verify reads millions)."""
-    marker = b'"' + name + b'":'
-    at = body.find(marker)
-    if at < 0:
-        return None
-    start = at + len(marker)
-    if body.startswith(b"null", start):
-        return None
-    return body[start + 1:body.index(b'"', start + 1)]
-
-
 IDX_MARKER = b'"idx":'
-OBJECT_MARKER = b'"object":{"id":'
-QUOTE = b'"'
+# Fast paths over a whole chunk of bodies joined by newlines (canonical JSON never holds a raw newline).
+# Keys are sorted and `details` is flat, and a quote inside a JSON string is always escaped, so these
+# patterns can only match the entry's own top-level fields.
+IDX_PATTERN = re.compile(rb'"idx":(\d+)')
+REPLAY_PATTERN = re.compile(rb'"content_hash":(?:null|"([0-9a-f]*)"),"details":\{(?:[^"{}]|"(?:[^"\\]|\\.)*")*\},'
+                            rb'"effect":"(write|delete)",'
+                            rb'"idx":\d+,"object":\{"id":(?:null|"([^"]*)"),"type":"([^"]*)"\}')
 
 
 def _own_index(body: bytes) -> int | None:
@@ -92,109 +97,184 @@ def _own_index(body: bytes) -> int | None:
     return int(digits) if digits.isdigit() else None
 
 
-def _object_key(body: bytes) -> str:
-    at = body.find(OBJECT_MARKER)
-    if at < 0:
-        return "?"
-    start = at + len(OBJECT_MARKER)
-    fields = body[start:body.index(b"}", start)]  # "42","type":"org_unit"  (sorted keys: id before type)
-    object_id, _, object_type = fields.partition(b',"type":')
-    return object_type.strip(QUOTE).decode() + ":" + object_id.strip(QUOTE).decode()
+# A chunk's stored leaf hashes and bodies as two byte strings, aggregated in index order by the database:
+# one row instead of thousands of tuples, which would cost more in garbage collection than in reading.
+# (An aggregate in another order could only make a good chunk fail, never a bad one pass.)
+CHUNK_QUERIES = {
+    "?": "SELECT CAST(group_concat(leaf_hash, '') AS BLOB), CAST(group_concat(body, char(10)) AS BLOB) "
+         "FROM (SELECT leaf_hash, body FROM ledger_entry WHERE idx >= ? AND idx < ? ORDER BY idx)",
+    "%s": "SELECT string_agg(leaf_hash, ''::bytea ORDER BY idx), string_agg(body, '\\x0a'::bytea ORDER BY idx) "
+          "FROM ledger_entry WHERE idx >= %s AND idx < %s",
+}
 
 
-def _entry_chunks(db: Session, chunk: int) -> Iterator[list[tuple]]:
-    """(idx, leaf_hash, body) rows in index order, through the driver: SQLAlchemy's per-row work
-    would cost more than hashing them."""
-    cursor = db.connection().connection.cursor()
-    mark = "?" if db.get_bind().dialect.paramstyle == "qmark" else "%s"
-    last = -1
+@dataclass
+class ChunkResult:
+    """What checking entries [first, stop) found: its root if the chunk is a complete subtree of
+    2**CHUNK_LEVEL leaves, its first problem, and (object key, content hash or None) in log order."""
+
+    first: int
+    stop: int
+    root: bytes | None = None
+    problem: Problem | None = None
+    replay: list[tuple[str, bytes | None]] = field(default_factory=list)
+
+
+def _check_range(connection, mark: str, first: int, stop: int) -> ChunkResult:
+    """Check one aligned chunk of entries through a DBAPI connection (the session's, or a worker's own).
+
+    The common case is checked in bulk (joined bytes compared, indexes found by one regex scan);
+    only a chunk that fails is walked entry by entry to name its first bad entry."""
+    cursor = connection.cursor()
     try:
-        while True:
-            cursor.execute(f"SELECT idx, leaf_hash, body FROM ledger_entry WHERE idx > {mark} "
-                           f"ORDER BY idx LIMIT {chunk}", (last,))
-            rows = cursor.fetchall()
-            if not rows:
-                return
-            yield rows
-            last = rows[-1][0]
+        cursor.execute(CHUNK_QUERIES[mark], (first, stop))
+        stored_leaves, joined = (bytes(column or b"") for column in cursor.fetchone())
+        bodies = joined.split(b"\n") if joined else []
+        leaves = merkle.leaf_hashes(bodies)
+        if (len(bodies) != stop - first or stored_leaves != b"".join(leaves)
+                or list(map(int, IDX_PATTERN.findall(joined))) != list(range(first, stop))):
+            return ChunkResult(first, stop, problem=_first_bad_entry(cursor, mark, first, stop))
+        replay = [(f"{object_type.decode()}:{(object_id or b'null').decode()}",
+                   content if effect == b"write" else None)
+                  for content, effect, object_id, object_type in REPLAY_PATTERN.findall(joined)]
+        del joined, bodies
+        level, nodes = 0, leaves
+        while level < CHUNK_LEVEL and nodes:
+            nodes, level = merkle.parent_level(nodes), level + 1
+            if level % log.BAND == 0 and nodes:
+                bad = _first_unlike_stored(cursor, mark, level, first >> level, nodes)
+                if bad is not None:
+                    return ChunkResult(first, stop, problem=Problem(
+                        f"stored tree node (level {level}, index {bad}) does not match the entries",
+                        entry=bad << level))
+        root = nodes[0] if stop - first == 1 << CHUNK_LEVEL else None
+        return ChunkResult(first, stop, root=root, replay=replay)
     finally:
         cursor.close()
 
 
-def _stored_band(db: Session, level: int, first: int, last: int) -> list[bytes]:
-    rows = db.execute(select(LedgerNode.hash).where(
-        LedgerNode.key.between(log.node_key(level, first), log.node_key(level, last))).order_by(LedgerNode.key))
-    return [bytes(h) for (h,) in rows]
+def _first_unlike_stored(cursor, mark: str, level: int, first: int, nodes: list[bytes]) -> int | None:
+    """Index of the first recomputed band node that differs from the stored one, or None."""
+    cursor.execute(f"SELECT hash FROM ledger_node WHERE key >= {mark} AND key < {mark} ORDER BY key",
+                   (log.node_key(level, first), log.node_key(level, first + len(nodes))))
+    stored = [bytes(row[0]) for row in cursor.fetchall()]
+    if stored == nodes:
+        return None
+    padded = stored + [b""] * (len(nodes) - len(stored))
+    return next(first + offset for offset, (node, kept) in enumerate(zip(nodes, padded)) if node != kept)
+
+
+def _first_bad_entry(cursor, mark: str, first: int, stop: int) -> Problem:
+    """Walk a chunk that failed its bulk checks and name its first bad entry."""
+    cursor.execute(f"SELECT idx, leaf_hash, body FROM ledger_entry WHERE idx >= {mark} AND idx < {mark} "
+                   f"ORDER BY idx", (first, stop))
+    rows = cursor.fetchall()
+    for expected, (idx, stored_leaf, body) in enumerate(rows, start=first):
+        if idx != expected:
+            return Problem(f"entries are not contiguous: entry {expected} is missing", entry=expected)
+        body = bytes(body)
+        if merkle.leaf_hash(body) != bytes(stored_leaf):
+            return Problem("entry body does not match its stored leaf hash", entry=idx)
+        if _own_index(body) != idx or body.count(IDX_MARKER) != 1:
+            return Problem("entry is not at the place it was written for (moved or reordered)", entry=idx)
+        if b"\n" in body:
+            return Problem("entry body is not canonical JSON (it holds a raw line break)", entry=idx)
+    missing = first + len(rows)
+    return Problem(f"entries are not contiguous: entry {missing} is missing", entry=missing)
 
 
 def _check_bands(db: Session, created: list[tuple[int, int, bytes]], report: Report) -> bool:
-    """Compare the recomputed band nodes with the stored ones, one range query per band level."""
-    by_level: dict[int, list[tuple[int, bytes]]] = {}
-    for level, index, node in created:
-        if level and level % log.BAND == 0:
-            by_level.setdefault(level, []).append((index, node))
-    for level, nodes in sorted(by_level.items()):
-        stored = _stored_band(db, level, nodes[0][0], nodes[-1][0])
-        if stored != [node for _, node in nodes]:
-            padded = stored + [b""] * (len(nodes) - len(stored))
-            bad = next(index for (index, node), kept in zip(nodes, padded) if node != kept)
-            report.problems.append(Problem(f"stored tree node (level {level}, index {bad}) does not match the entries",
-                                           entry=bad << level))
-            return False
+    """Compare the band nodes above the chunks, recomputed from their roots, with the stored ones."""
+    connection = db.connection().connection
+    cursor = connection.cursor()
+    try:
+        for level, index, node in created:
+            if level % log.BAND == 0 and _first_unlike_stored(
+                    cursor, _placeholder(connection.dbapi_connection), level, index, [node]) is not None:
+                report.problems.append(Problem(
+                    f"stored tree node (level {level}, index {index}) does not match the entries",
+                    entry=index << level))
+                return False
+    finally:
+        cursor.close()
     return True
 
 
-def _replay(body: bytes, expected: dict[str, bytes | None]) -> None:
-    effect = _field(body, b"effect")
-    if effect == b"write":
-        expected[_object_key(body)] = _field(body, b"content_hash")
-    elif effect == b"delete":
-        expected[_object_key(body)] = None
+_worker_connection = None  # a verify worker process's own database connection
 
 
-def _check_chunk(rows: list[tuple], size: int, report: Report, expected: dict) -> list[bytes] | None:
-    """Leaf hashes of a chunk of entries, or None after naming the first entry that is wrong."""
-    leaves = []
-    for offset, (idx, stored_leaf, body) in enumerate(rows):
-        if idx != size + offset:
-            report.problems.append(Problem(f"entries are not contiguous: entry {size + offset} is missing",
-                                           entry=size + offset))
-            return None
-        body = bytes(body)
-        leaf = merkle.leaf_hash(body)
-        if leaf != bytes(stored_leaf):
-            report.problems.append(Problem("entry body does not match its stored leaf hash", entry=idx))
-            return None
-        if _own_index(body) != idx:
-            report.problems.append(Problem("entry is not at the place it was written for (moved or reordered)",
-                                           entry=idx))
-            return None
-        leaves.append(leaf)
-        _replay(body, expected)
-    return leaves
+def _start_worker(url: str) -> None:
+    global _worker_connection
+    _worker_connection = make_engine(url).raw_connection()
 
 
-def _check_tree_and_replay(db: Session, report: Report, expected: dict[str, bytes | None],
-                           progress: Callable[[int], None]) -> None:
-    compact: dict[tuple[int, int], bytes] = {}
-    size = 0
-    for rows in _entry_chunks(db, 1 << CHUNK_LEVEL):
-        leaves = _check_chunk(rows, size, report, expected)
-        if leaves is None:
+def _worker_check(bounds: tuple[int, int]) -> ChunkResult:
+    return _check_range(_worker_connection, _placeholder(_worker_connection.dbapi_connection), *bounds)
+
+
+def _placeholder(dbapi_connection) -> str:
+    return "?" if isinstance(dbapi_connection, sqlite3.Connection) else "%s"
+
+
+def _chunk_results(db: Session, ranges: Iterable[tuple[int, int]], count: int, workers: int) -> Iterator[ChunkResult]:
+    """Results of `count` chunks in log order: in worker processes with their own connections when that
+    pays, else through the session's connection (which also sees this transaction's uncommitted rows)."""
+    url = db.get_bind().engine.url
+    if workers < 2 or count < PARALLEL_MIN_CHUNKS or url.database in (None, "", ":memory:"):
+        connection = db.connection().connection
+        for first, stop in ranges:
+            yield _check_range(connection, _placeholder(connection.dbapi_connection), first, stop)
+        return
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker,
+                               initargs=(url.render_as_string(hide_password=False),))
+    try:
+        # At most two chunks per worker in flight: results waiting for a slower caller would pile up.
+        waiting = iter(ranges)
+        running = deque(pool.submit(_worker_check, bounds) for bounds in islice(waiting, 2 * workers))
+        while running:
+            result = running.popleft().result()
+            for bounds in islice(waiting, 1):
+                running.append(pool.submit(_worker_check, bounds))
+            yield result
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+def _stored_entries(db: Session) -> int:
+    """One past the largest stored index: a gap below it is found as a missing entry."""
+    last = db.scalar(select(func.max(LedgerEntry.idx)))
+    return 0 if last is None else last + 1
+
+
+def _check_tree_and_replay(db: Session, report: Report, replay: Replay, progress: Callable[[int], None],
+                           workers: int) -> None:
+    chunk = 1 << CHUNK_LEVEL
+    stored = _stored_entries(db)
+    # Made as they are needed: a forged row with a huge index must not make a huge list.
+    firsts = range(0, stored, chunk)
+    ranges = ((first, min(first + chunk, stored)) for first in firsts)
+    compact: dict[tuple[int, int], bytes] = {}  # over chunk roots: level 0 here is CHUNK_LEVEL in the log
+    chunks = 0
+    for result in _chunk_results(db, ranges, len(firsts), workers):
+        if result.problem is not None:
+            report.problems.append(result.problem)
             return
-        created = merkle.new_complete_nodes(size, leaves, lambda wanted: {k: compact[k] for k in wanted})
-        if not _check_bands(db, created, report):
-            return
-        size += len(rows)
-        report.size = size
-        keep = set(merkle.subtree_root_keys(0, size))
-        compact = {k: v for k, v in compact.items() if k in keep}
-        compact.update(((level, index), node) for level, index, node in created if (level, index) in keep)
-        progress(size)
+        replay.record(result.replay)
+        if result.root is not None:
+            created = merkle.new_complete_nodes(chunks, [result.root], lambda wanted: {k: compact[k] for k in wanted})
+            if not _check_bands(db, [(level + CHUNK_LEVEL, index, node) for level, index, node in created if level],
+                                report):
+                return
+            chunks += 1
+            keep = set(merkle.subtree_root_keys(0, chunks))
+            compact = {k: v for k, v in compact.items() if k in keep}
+            compact.update(((level, index), node) for level, index, node in created if (level, index) in keep)
+        report.size = result.stop
+        progress(report.size)
     head = log.current_size(db)
-    if head != size:
-        report.problems.append(Problem(f"the log head says {head} entries but {size} are stored",
-                                       entry=min(head, size)))
+    if head != report.size:
+        report.problems.append(Problem(f"the log head says {head} entries but {report.size} are stored",
+                                       entry=min(head, report.size)))
 
 
 def _check_checkpoints(db: Session, settings: Settings, report: Report) -> None:
@@ -231,29 +311,68 @@ def _check_checkpoints(db: Session, settings: Settings, report: Report) -> None:
                 report.problems.append(Problem(f"{label}: cosignature of {cosig.witness} does not verify: {exc}"))
 
 
-def _check_tables(db: Session, settings: Settings, expected: dict[str, bytes | None], report: Report) -> None:
+class Replay:
+    """What the log says each object's state is (its last content hash, or None once deleted), kept in a
+    temporary SQLite file: memory stays the same however many objects the log describes."""
+
+    def __init__(self) -> None:
+        self._folder = tempfile.TemporaryDirectory(prefix="fillonce-verify-")
+        self._db = sqlite3.connect(Path(self._folder.name) / "replay.db", isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=OFF")  # scratch data: nothing to recover after a crash
+        self._db.execute("PRAGMA synchronous=OFF")
+        self._db.execute("CREATE TABLE state (key TEXT PRIMARY KEY, hash BLOB) WITHOUT ROWID")
+        self._db.execute("BEGIN")
+
+    def record(self, changes: list[tuple[str, bytes | None]]) -> None:
+        """Apply (object key, state) changes in log order: the last one of each object wins."""
+        self._db.executemany("INSERT OR REPLACE INTO state (key, hash) VALUES (?, ?)", changes)
+
+    def take(self, keys: list[str]) -> dict[str, bytes | None]:
+        """The states of these objects, forgotten once taken; an object the log never wrote is absent."""
+        found: dict[str, bytes | None] = {}
+        for chunk in batched(keys, 500):
+            marks = ", ".join(["?"] * len(chunk))
+            found.update(self._db.execute(f"SELECT key, hash FROM state WHERE key IN ({marks})", chunk))
+            self._db.execute(f"DELETE FROM state WHERE key IN ({marks})", chunk)
+        return found
+
+    def rest(self, table: str) -> list[tuple[str, bytes | None]]:
+        """Objects of `table` not taken yet, in key order, a batch at a time (each batch is taken)."""
+        rows = self._db.execute("SELECT key, hash FROM state WHERE key >= ? AND key < ? ORDER BY key LIMIT 2000",
+                                (table + ":", table + ";")).fetchall()  # ';' sorts right after ':'
+        self.take([key for key, _ in rows])
+        return rows
+
+    def close(self) -> None:
+        self._db.close()
+        self._folder.cleanup()
+
+
+def _check_tables(db: Session, settings: Settings, replay: Replay, report: Report) -> None:
     salt = keys.salt(settings)
     for model in ledgered_models():
         table = model.__tablename__
-        for instance in db.scalars(select(model)).yield_per(2000):
-            key = f"{table}:{instance.id}"
-            report.objects += 1
-            if key not in expected:
-                report.problems.append(Problem("row exists in the database but not in the ledger", object=key))
-                continue
-            want = expected.pop(key)
-            if want is None:
-                report.problems.append(Problem("row was deleted in the ledger but is still in the database",
-                                               object=key))
-            elif log.content_hash(salt, instance.ledger_content()).encode() != want:
-                report.problems.append(Problem("row differs from its last ledger entry (changed behind the app's back)",
-                                               object=key, entry=_last_entry(db, key)))
-        for key, want in list(expected.items()):
-            if key.startswith(table + ":"):
-                expected.pop(key)
+        for instances in db.scalars(select(model)).yield_per(2000).partitions():
+            states = replay.take([f"{table}:{instance.id}" for instance in instances])
+            for instance in instances:
+                _check_row(db, salt, f"{table}:{instance.id}", instance, states, report)
+        while rest := replay.rest(table):
+            for key, want in rest:
                 if want is not None:
                     report.problems.append(Problem("row in the ledger is missing from the database",
                                                    object=key, entry=_last_entry(db, key)))
+
+
+def _check_row(db: Session, salt: bytes, key: str, instance, states: dict[str, bytes | None],
+               report: Report) -> None:
+    report.objects += 1
+    if key not in states:
+        report.problems.append(Problem("row exists in the database but not in the ledger", object=key))
+    elif states[key] is None:
+        report.problems.append(Problem("row was deleted in the ledger but is still in the database", object=key))
+    elif log.content_hash(salt, instance.ledger_content()).encode() != states[key]:
+        report.problems.append(Problem("row differs from its last ledger entry (changed behind the app's back)",
+                                       object=key, entry=_last_entry(db, key)))
 
 
 def _last_entry(db: Session, key: str) -> int | None:
@@ -262,12 +381,18 @@ def _last_entry(db: Session, key: str) -> int | None:
                                                             LedgerEntry.object_id == object_id))
 
 
-def verify(db: Session, settings: Settings, progress: Callable[[int], None] = lambda n: None) -> Report:
+def verify(db: Session, settings: Settings, progress: Callable[[int], None] = lambda n: None,
+           workers: int | None = None) -> Report:
+    """`workers` processes check chunks of a large log in parallel (default: one per core); they read
+    committed rows through their own connections, so a small log, or `workers=1`, is read in this session."""
     db.expire_all()  # compare what the database holds now, not what this session remembers
     report = Report()
-    expected: dict[str, bytes | None] = {}
-    _check_tree_and_replay(db, report, expected, progress)
-    _check_checkpoints(db, settings, report)
-    if report.ok:
-        _check_tables(db, settings, expected, report)
+    replay = Replay()
+    try:
+        _check_tree_and_replay(db, report, replay, progress, workers or os.cpu_count() or 1)
+        _check_checkpoints(db, settings, report)
+        if report.ok:
+            _check_tables(db, settings, replay, report)
+    finally:
+        replay.close()
     return report
