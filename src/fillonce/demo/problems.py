@@ -106,7 +106,8 @@ def _no_real_reason(db: Session, code: str, period: Period) -> str:
 def _lowered_after_reopening(db: Session, code: str, period: Period) -> str:
     marginal = int(_values(db, code, period)[("MARGINAL_HH", "")])
     entry.reopen(db, _actor(db, "mzj_author"), code, period.id, "村里申请更正低保边缘户数", days=5)
-    entry.save_values(db, _actor(db, f"r{code}"), code, period.id, {("MARGINAL_HH", ""): marginal - max(1, marginal // 3)},
+    lowered = marginal - max(1, marginal // 3)
+    entry.save_values(db, _actor(db, f"r{code}"), code, period.id, {("MARGINAL_HH", ""): lowered},
                       reason="核减：部分边缘户收入已超标")
     return f"lowered after the deadline {code}"
 
