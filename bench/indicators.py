@@ -18,6 +18,7 @@ from fillonce.accounts.system import INSTALLER
 from fillonce.catalog import service as catalog
 from fillonce.core.db import make_session_factory, utcnow
 from fillonce.demo import indicators as demo_indicators
+from fillonce.demo import registers as demo_registers
 from fillonce.demo.city import build_city
 from fillonce.entry.models import DataValue
 from fillonce.indicators import service as indicators
@@ -47,7 +48,7 @@ def _city(db) -> None:
         catalog.create(db, INSTALLER, catalog.ElementInput(
             code=e.code, name_zh=e.name_zh, value_type=e.value_type, aggregation=e.aggregation,
             owner_department_code=e.owner_department, unit=e.unit_zh, categories=e.categories, options=e.options))
-    demo_indicators.register_definitions(db)
+    demo_registers.define(db, INSTALLER)
     for definition in demo_indicators.INDICATORS:
         indicators.create(db, INSTALLER, definition)
 

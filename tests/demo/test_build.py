@@ -18,6 +18,7 @@ from fillonce.ledger.verify import verify
 from fillonce.specs.models import Spec
 from fillonce.ledger.models import LedgerEntry
 from fillonce.orgunits.models import OrgUnit
+from fillonce.quality.models import Finding
 
 
 def count(db: Session, model) -> int:
@@ -101,3 +102,22 @@ def test_every_element_has_exactly_one_owner_that_exists(demo):
 def test_two_builds_in_fresh_transactions_are_identical(demo):
     db, _, _, earlier = demo
     assert len(earlier) > 300 and _units(db) == earlier
+
+
+def test_the_quality_checks_find_every_seeded_problem(demo):
+    """The last month's findings: the registers step's duplicates, the problems step's seeds, and no
+    figure disagreeing with a register (none is reported any more: indicators compute them all)."""
+    db, _, _, _ = demo
+    last = db.scalar(select(func.max(Finding.period)))
+    found = Counter(db.scalars(select(Finding.sub_kind).where(Finding.period == last)))
+    assert {kind: found[kind] for kind in ("same_id_two_units", "fuzzy_person", "exclusive_group", "same_file",
+                                           "same_form_upload")} == {
+        "same_id_two_units": 4, "fuzzy_person": 3, "exclusive_group": 3, "same_file": 1, "same_form_upload": 1}
+    assert {kind: found[kind] for kind in ("digit_preference", "changed_without_reason", "lowered_after_deadline",
+                                           "repeated_reopening", "source_disagreement")} == {
+        "digit_preference": 1, "changed_without_reason": 1, "lowered_after_deadline": 1, "repeated_reopening": 1,
+        "source_disagreement": 0}
+    assert found["rule_failure"] >= 1 and found["outlier_peers"] >= 1
+    assert found["late_submission"] >= 1 and found["missing_form"] >= 1
+    outliers = db.scalars(select(Finding.message_en).where(Finding.period == last, Finding.sub_kind == "outlier_peers"))
+    assert any("Temporary assistance cases" in message for message in outliers)

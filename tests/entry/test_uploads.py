@@ -1,9 +1,12 @@
 """Filled offline, uploaded back: all or nothing, every problem named by file, sheet and cell."""
 
+import hashlib
 import io
+import json
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import select
 
 from fillonce.core.errors import ValidationError
 from fillonce.entry import service as entry
@@ -11,6 +14,7 @@ from fillonce.entry import uploads
 from fillonce.forms import service as forms
 from fillonce.forms.workbook import forms_xlsx
 from fillonce.ledger import log
+from fillonce.ledger.models import LedgerEntry
 from fillonce.orgunits import service as orgunits
 from fillonce.periods.ids import parse_period
 from fillonce.specs import service as specs
@@ -117,3 +121,13 @@ def test_upload_through_the_page(monthly, client, sign_in):
     assert bad.status_code == 422 and "坏.xlsx" in bad.text
     download = client.get("/forms/V1/202611/form.xlsx")
     assert download.status_code == 200 and "V1" in load_workbook(io.BytesIO(download.content)).sheetnames
+
+
+def test_the_upload_entry_names_the_file_by_its_hash_only(monthly):
+    data = filled(workbook(monthly, "V1", "V2"))
+    uploads.upload(monthly.db, monthly.carol, data, "街道.xlsx")
+    [body] = monthly.db.scalars(select(LedgerEntry.body).where(LedgerEntry.action == uploads.UPLOAD_ACTION))
+    entry_ = json.loads(body)
+    assert entry_["details"] == {"file_sha256": hashlib.sha256(data).hexdigest(), "units": "V1,V2",
+                                 "periods": "202611", "changed": 6}
+    assert "街道".encode() not in body  # not even the file's name

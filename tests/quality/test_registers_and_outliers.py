@@ -1,15 +1,21 @@
-"""Register duplicates and disagreement with a register, on rows put in directly; outliers and digit
-tests on a month whose figures are known."""
+"""Register duplicates (the registers' finder, as findings) and disagreement with a register, on rows put in
+directly; a workbook uploaded twice; outliers and digit tests on a month whose figures are known."""
 
+import hashlib
+import io
 from datetime import date
 from types import SimpleNamespace
 
 import pytest
+from openpyxl import load_workbook
 
 from fillonce.accounts import service as accounts
 from fillonce.core.db import replaying, utcnow
 from fillonce.core.writepath import write_service
 from fillonce.entry import service as entry
+from fillonce.entry import uploads
+from fillonce.forms import service as forms
+from fillonce.forms.workbook import forms_xlsx
 from fillonce.ledger import log
 from fillonce.orgunits import service as orgunits
 from fillonce.periods.ids import parse_period
@@ -71,22 +77,62 @@ def registers(monthly):
 
 def test_each_register_duplicate_is_found_once_and_masked(registers):
     s = registers
-    quality.run_checks(s.db, s.heidi, "202611")
+    first = quality.run_checks(s.db, s.heidi, "202611")
     found = quality.findings(s.db, s.heidi, quality.Filters(kind="duplicate"), limit=None)
     kinds = sorted(f.sub_kind for f in found)
-    assert kinds == ["exclusive_registers", "fuzzy_person", "same_id_two_units", "same_upload_twice"]
+    assert kinds == ["exclusive_group", "fuzzy_person", "same_file", "same_id_two_units"]
     for finding in found:
-        text = str(finding.evidence)
+        text = str(finding.evidence) + finding.message_zh + finding.message_en
         assert "张三" not in text and "李四" not in text and "k-" not in text  # masked names, no keys
+        assert finding.department_id == accounts.get_department(s.db, "MZJ").id
     twice = next(f for f in found if f.sub_kind == "same_id_two_units")
-    assert [r["unit"] for r in twice.evidence["records"]] == ["V1", "V2"]
-    assert next(f for f in found if f.sub_kind == "same_upload_twice").org_unit_id is None
+    assert twice.evidence["units"] == ["V1", "V2"] and twice.org_unit_id == orgunits.get(s.db, "V1").id
+    assert next(f for f in found if f.sub_kind == "exclusive_group").evidence["registers"] == ["DIBAO", "TEKUN"]
+    assert next(f for f in found if f.sub_kind == "same_file").org_unit_id is None
+    again = quality.run_checks(s.db, s.heidi, "202611")
+    assert first.found["duplicate"] == again.found["duplicate"] == 4 and again.new == 0  # stable fingerprints
+
+
+def test_duplicates_are_judged_on_the_registers_at_the_periods_end(registers):
+    s = registers
+    quality.run_checks(s.db, s.heidi, "202512")  # before any record was added and any file imported
+    assert quality.findings(s.db, s.heidi, quality.Filters(kind="duplicate", period="202512"), limit=None) == []
 
 
 def test_a_register_import_from_another_month_is_not_this_months_finding(registers):
     quality.run_checks(registers.db, registers.heidi, "202610")
     found = quality.findings(registers.db, registers.heidi, quality.Filters(kind="duplicate"), limit=None)
-    assert "same_upload_twice" not in {f.sub_kind for f in found}
+    assert "same_file" not in {f.sub_kind for f in found} and "same_id_two_units" in {f.sub_kind for f in found}
+
+
+def _upload(story, who, *codes) -> bytes:
+    """The one-form workbook of these units for 202610, filled with GOOD, uploaded by `who`."""
+    book = load_workbook(io.BytesIO(forms_xlsx(
+        [forms.one_form(story.db, orgunits.get(story.db, c), parse_period("202610")) for c in codes], {})))
+    for name in [n for n in book.sheetnames if n != "_fillonce"]:
+        for row in book[name].iter_rows(min_row=5):
+            if (row[1].value, row[2].value or "") in GOOD:
+                row[6].value = GOOD[(row[1].value, row[2].value or "")]
+    out = io.BytesIO()
+    book.save(out)
+    uploads.upload(story.db, who, out.getvalue(), "填报.xlsx")
+    return out.getvalue()
+
+
+def test_the_same_workbook_uploaded_twice_is_found(monthly):
+    s = monthly
+    with replaying(at(4)):
+        data = _upload(s, s.alice, "V1")
+    with replaying(at(5)):
+        uploads.upload(s.db, s.carol, data, "村里发来的.xlsx")  # the township sends the village's file again
+        _upload(s, s.carol, "V2")  # another file: not a duplicate
+    quality.run_checks(s.db, s.heidi, "202610")
+    [found] = quality.findings(s.db, s.heidi, quality.Filters(kind="duplicate"), limit=None)
+    assert found.sub_kind == "same_form_upload" and found.org_unit_id == orgunits.get(s.db, "V1").id
+    assert found.evidence["file_sha256"] == hashlib.sha256(data).hexdigest() and found.evidence["units"] == ["V1"]
+    assert [u["by"] for u in found.evidence["uploads"]] == ["alice", "carol"]
+    quality.run_checks(s.db, s.heidi, "202609")
+    assert quality.findings(s.db, s.heidi, quality.Filters(kind="duplicate", period="202609"), limit=None) == []
 
 
 def test_a_reported_figure_is_compared_with_the_register(registers):

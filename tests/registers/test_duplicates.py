@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timezone
 
+from fillonce.core.db import replaying
 from fillonce.registers import duplicates, loading
 from fillonce.registers import service as registers
 from register_stories import COLUMNS, person, person_id
@@ -66,3 +67,17 @@ def test_the_import_warnings_are_about_the_file_just_loaded(story, dibao, write_
     other = loading.import_file(story.db, story.erin, "OTHER", write_csv([person(5, name="赵六")])).load
     assert duplicates.for_import(story.db, other) == []
     assert _kinds(duplicates.find_duplicates(story.db)) == ["same_id_two_units"]
+
+
+def test_duplicates_as_on_a_day(story, dibao, write_csv):
+    """What the quality checks ask for a period's end: the records and files of that day, not today's."""
+    path = write_csv([person(1), person(1, unit="V3")])
+    with replaying(datetime(2026, 10, 5, 9, tzinfo=timezone.utc)):
+        loading.import_file(story.db, story.erin, "DIBAO", path)
+    with replaying(datetime(2026, 11, 5, 9, tzinfo=timezone.utc)):
+        loading.import_file(story.db, story.erin, "DIBAO", path)
+        loading.import_file(story.db, story.erin, "DIBAO", write_csv([person(1)], name="later.csv"))  # V3 leaves
+    assert _kinds(duplicates.find_duplicates(story.db, on=date(2026, 9, 30))) == []
+    assert _kinds(duplicates.find_duplicates(story.db, on=date(2026, 10, 31))) == ["same_id_two_units"]
+    assert _kinds(duplicates.find_duplicates(story.db, on=date(2026, 11, 5))) == ["same_file"]
+    assert _kinds(duplicates.find_duplicates(story.db)) == ["same_file"]

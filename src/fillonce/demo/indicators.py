@@ -1,8 +1,9 @@
 """The demo's indicators (不报统计), and the departments binding their specs' fields to them.
 
-Each department defines the indicators over its own register (see the registers step): 低保 persons and
-households, 特困 persons by mode of support, certified and severely disabled persons, veterans, the
-floating population and the elderly by age at the period's end, plus 老龄化率 as a ratio. Then every
+Each department defines the indicators over its own register (the registers step, which runs first,
+defines the registers and their columns' elements): 低保 persons and households, 特困 persons by mode of
+support, certified and severely disabled persons, veterans, the floating population and the elderly by
+age at the period's end, plus 老龄化率 as a ratio. Then every
 published spec that asked one of those figures gets a new version with the field bound to the
 indicator, through the gate and the office like any change, so the figure leaves the grassroots form.
 """
@@ -11,18 +12,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fillonce.accounts import service as accounts
-from fillonce.accounts.system import INSTALLER
-from fillonce.catalog import service as catalog
-from fillonce.catalog.models import DataElement
-from fillonce.core.db import utcnow
-from fillonce.core.writepath import write_service
 from fillonce.indicators import service as indicators
-from fillonce.ledger import log
-from fillonce.registers.models import Register
 from fillonce.specs import service as specs
 from fillonce.specs.gate import published_specs
 
@@ -48,38 +41,6 @@ INDICATORS = (
     I("AGING_RATE", "老龄化率", "ratio", "WJW", numerator="ELDERLY_60", denominator="POP_REGISTERED", factor=100,
       description_zh="60岁以上老年人口占户籍人口的百分比；户籍人口取各村（社区）当期报送数。"),
 )
-
-# The registers the indicators read, as the registers step defines them (code, name, department, columns),
-# and the register columns' own elements (code, name, value type, options).
-REGISTERS = (("DIBAO", "低保对象名册", "MZJ", ("HOUSEHOLD_ID",)), ("TEKUN", "特困人员名册", "MZJ", ("TEKUN_MODE",)),
-             ("CANJI", "残疾人名册", "CL", ("DISABILITY_GRADE",)), ("TUIYI", "退役军人名册", "TYJ", ()),
-             ("LIUDONG", "流动人口登记", "GAJ", ()), ("LAONIAN", "老年人信息", "WJW", ()))
-COLUMN_ELEMENTS = (("HOUSEHOLD_ID", "户编号", "text", "MZJ", ()),
-                   ("TEKUN_MODE", "供养方式", "option_set", "MZJ", (("central", "集中供养", "Institutional care"),
-                                                              ("home", "分散供养", "Supported at home"))),
-                   ("DISABILITY_GRADE", "残疾等级", "option_set", "CL",
-                    tuple((g, f"{g}级", f"Grade {g}") for g in "1234")))
-
-
-@write_service
-def register_definitions(db: Session) -> None:
-    """The register definitions the indicators read, when the registers step has not made them.
-
-    With the registers step (which runs before this one and loads the people) they already exist and
-    nothing is created; without it the indicators still stand, counting no one."""
-    for code, name, value_type, owner, options in COLUMN_ELEMENTS:
-        if db.scalar(select(DataElement.id).where(DataElement.code == code)) is None:
-            catalog.create(db, INSTALLER, catalog.ElementInput(code=code, name_zh=name, value_type=value_type,
-                                                               aggregation="none", owner_department_code=owner,
-                                                               options=options))
-    for code, name, department, columns in REGISTERS:
-        if db.scalar(select(Register.id).where(Register.code == code)) is None:
-            register = Register(code=code, name_zh=name, department_id=accounts.get_department(db, department).id,
-                                columns=[{"header": c, "field": f"element:{c}"} for c in columns], updated_at=utcnow())
-            db.add(register)
-            db.flush()
-            log.record(db, INSTALLER, "register.create", register)
-
 
 def _author(db: Session, department_code: str):
     return accounts.actor_of(accounts.get_account(db, f"{department_code.lower()}_author"))
@@ -107,7 +68,6 @@ def _author_office(db: Session):
 
 def build(db: Session) -> tuple[int, int]:
     """Define the indicators and bind every published spec's fields they answer; returns (indicators, specs)."""
-    register_definitions(db)
     for definition in INDICATORS:
         indicators.create(db, _author(db, definition.department_code), definition)
     bound = {d.element_code for d in INDICATORS if d.element_code}

@@ -4,12 +4,14 @@ after the last reporting round, so that the quality page finds one of each kind:
 - an outlier (a village reports ten times its usual temporary-aid cases),
 - digit preference (a village rounds every figure to tens),
 - a warning rule failing, submitted with an explanation,
-- a reported 低保人数 that disagrees with the 低保 register (when the registers step has built it),
 - a change after submission whose reason says nothing,
 - a value lowered after the deadline, in a reopened period,
 - a period reopened again and again,
+- the same one-form workbook uploaded twice (by a village, then by its township),
 and the late and missing forms the reporting rounds already leave. Register duplicates are seeded by the
-registers step. Finally the checks run once for the two reported months.
+registers step. No reported figure disagrees with a register: every figure a register answers is bound to
+its indicator from the city's set-up on, so no form asks it. Finally the checks run once for the two
+reported months.
 """
 
 from __future__ import annotations
@@ -17,21 +19,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fillonce.accounts import service as accounts
 from fillonce.core.config import load_settings
 from fillonce.core.db import replaying
 from fillonce.entry import service as entry
+from fillonce.entry import uploads
 from fillonce.entry.checks import failures
 from fillonce.forms import service as forms
+from fillonce.forms.workbook import forms_xlsx
 from fillonce.ledger import keys, log
 from fillonce.orgunits import service as orgunits
 from fillonce.periods.ids import Period
 from fillonce.quality import service as quality
-from fillonce.quality.checks.false_reporting import counts_at
-from fillonce.registers.models import Register
 
 WARNING_EXPLANATION = "本村今年受灾，新纳入低保对象较多，已逐户入户核实。"
 
@@ -83,32 +84,17 @@ def _rounded(value: str) -> str:
 
 
 def _digit_preference(db: Session, code: str, period: Period) -> str:
-    """A reporter who writes round figures instead of counting; the parts of 特困 still add up."""
+    """A reporter who writes round figures instead of counting."""
     values = {key: _rounded(v) for key, v in _values(db, code, period).items() if v.isdigit()}
-    if ("TEKUN_PERSONS", "") in values:
-        values[("TEKUN_PERSONS", "")] = str(int(values.get(("TEKUN_CENTRAL", ""), "0")) +
-                                            int(values.get(("TEKUN_HOME", ""), "0")))
     _submit(db, code, period, values)
     return f"digit preference {code}"
 
 
 def _explained_warning(db: Session, code: str, period: Period) -> str:
     values = _values(db, code, period)
-    persons = int(int(values[("POP_REGISTERED", "")]) * 0.12)  # 12% on the allowance: the 10% warning fails
-    _submit(db, code, period, {("DIBAO_PERSONS", ""): persons})
+    children = int(int(values[("POP_RESIDENT", "")]) * 0.22)  # 22% aged 0-6: the 20% warning fails
+    _submit(db, code, period, {("CHILDREN_0_6", ""): children})
     return f"rule failure explained {code}"
-
-
-def _register_disagreement(db: Session, code: str, period: Period) -> str | None:
-    """低保人数 six more than the 低保 register lists for the village, when the register has people there."""
-    register = db.scalar(select(Register).where(Register.code == "DIBAO"))
-    unit = orgunits.get(db, code)
-    if register is None or unit.id not in counts_at(db, register.id, period.end):
-        return None
-    listed = counts_at(db, register.id, period.end)[unit.id]
-    households = int(_values(db, code, period).get(("DIBAO_HH", ""), "1"))
-    _submit(db, code, period, {("DIBAO_PERSONS", ""): max(listed + 6, households)})
-    return f"register disagreement {code}"
 
 
 def _no_real_reason(db: Session, code: str, period: Period) -> str:
@@ -118,13 +104,21 @@ def _no_real_reason(db: Session, code: str, period: Period) -> str:
 
 
 def _lowered_after_reopening(db: Session, code: str, period: Period) -> str:
-    values = _values(db, code, period)
-    entry.reopen(db, _actor(db, "mzj_author"), code, period.id, "村里申请更正低保人数", days=5)
-    persons, households = int(values[("DIBAO_PERSONS", "")]), int(values[("DIBAO_HH", "")])
-    lowered = max(households, persons - max(3, persons // 3))
-    entry.save_values(db, _actor(db, f"r{code}"), code, period.id, {("DIBAO_PERSONS", ""): lowered},
-                      reason="核减：部分对象收入超标，退出低保")
+    marginal = int(_values(db, code, period)[("MARGINAL_HH", "")])
+    entry.reopen(db, _actor(db, "mzj_author"), code, period.id, "村里申请更正低保边缘户数", days=5)
+    lowered = marginal - max(1, marginal // 3)
+    entry.save_values(db, _actor(db, f"r{code}"), code, period.id, {("MARGINAL_HH", ""): lowered},
+                      reason="核减：部分边缘户收入已超标")
     return f"lowered after the deadline {code}"
+
+
+def _same_workbook_twice(db: Session, village, period: Period) -> str:
+    """The village uploads its one form as a workbook; its township, sent the same file, uploads it again."""
+    unit = orgunits.get(db, village.code)
+    data = forms_xlsx([forms.one_form(db, unit, period)], {unit.id: entry.coded_values(db, unit.id, period.id)})
+    uploads.upload(db, _actor(db, f"r{village.code}"), data, f"{village.code}-{period.id}.xlsx")
+    uploads.upload(db, _actor(db, f"o{village.parent_code}"), data, f"{village.code}-{period.id}.xlsx")
+    return f"same workbook uploaded twice {village.code}"
 
 
 def _reopened_twice(db: Session, code: str, period: Period) -> str:
@@ -146,6 +140,8 @@ def seed(db: Session, villages: list, period: Period, earlier: list[Period]) -> 
     codes = [v.code for v in villages]
     missing = [c for c in codes if entry.submission_of(db, orgunits.get(db, c).id, period.id) is None]
     submitted = [c for c in codes if c not in missing]
+    # lowered by a third: a village with a few 低保边缘户 to lower
+    lowered = next(c for c in submitted[3:] if int(_values(db, c, period).get(("MARGINAL_HH", ""), "0")) >= 3)
     problems = []
     with replaying(_moment(period, 8, 8)):
         _write_ledger(db)  # the reporting rounds' entries, before the problems that follow them
@@ -153,14 +149,14 @@ def seed(db: Session, villages: list, period: Period, earlier: list[Period]) -> 
         problems.append(_outlier(db, missing[0], period))
         problems.append(_digit_preference(db, missing[1], period))
         problems.append(_explained_warning(db, missing[2], period))
-        problems.append(_register_disagreement(db, missing[3], period))
+        problems.append(_same_workbook_twice(db, next(v for v in villages if v.code == missing[3]), period))
         problems.append(_no_real_reason(db, submitted[0], period))
         _write_ledger(db)
     with replaying(_moment(period, 12, 9)):  # closed: changes need a department's reopening
-        problems.append(_lowered_after_reopening(db, submitted[1], period))
+        problems.append(_lowered_after_reopening(db, lowered, period))
         _write_ledger(db)
     problems.append(_reopened_twice(db, submitted[2], period))
     office = _actor(db, "office")
     for month in (*earlier, period):
         summary = quality.run_checks(db, office, month.id)
-    return Seeded([p for p in problems if p], summary.found)
+    return Seeded(problems, summary.found)

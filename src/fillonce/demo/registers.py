@@ -117,7 +117,9 @@ def _author(db: Session, department: str):
     return accounts.actor_of(accounts.get_account(db, f"{department.lower()}_author"))
 
 
-def _define(db: Session) -> None:
+def define(db: Session, actor=None) -> None:
+    """The registers' extra elements and the six registers, defined by each department's author (or `actor`,
+    e.g. the installer of a benchmark city without people), with no records yet."""
     for code, name, value_type, owner, options in ELEMENTS:
         catalog.create(db, INSTALLER, catalog.ElementInput(
             code=code, name_zh=name, value_type=value_type, aggregation="none", owner_department_code=owner,
@@ -125,7 +127,7 @@ def _define(db: Session) -> None:
     for r in REGISTERS:
         columns = [registers.ColumnInput(h, f) for h, f in COMMON] + [
             registers.ColumnInput(h, f, required=True) for h, f in r.extra]
-        registers.define(db, _author(db, r.department), registers.RegisterInput(
+        registers.define(db, actor or _author(db, r.department), registers.RegisterInput(
             r.code, r.name_zh, r.department, columns, name_en=r.name_en, exclusive_group=r.exclusive_group))
 
 
@@ -197,7 +199,7 @@ def initial_rows(city: DemoCity, seed: int = 2026) -> tuple[dict[str, list[dict]
 
 def set_up(db: Session, city: DemoCity) -> dict[str, int]:
     """The registers, their extra elements and the first import of each: records loaded per register."""
-    _define(db)
+    define(db)
     rows, _people, _seeded = initial_rows(city)
     loaded = {}
     with tempfile.TemporaryDirectory() as folder:

@@ -25,8 +25,9 @@ KIND_LABELS = {"omission": "Omission", "late": "Late reporting", "duplicate": "D
 SUB_KIND_LABELS = {
     "missing_form": "Form not submitted", "missing_required": "Required value missing",
     "late_submission": "Submitted late", "same_id_two_units": "Same ID under two units",
-    "fuzzy_person": "Probably the same person", "exclusive_registers": "In registers that exclude each other",
-    "same_upload_twice": "Same file imported twice", "rule_failure": "Validation rule failed",
+    "fuzzy_person": "Probably the same person", "exclusive_group": "In registers that exclude each other",
+    "same_file": "Same file imported twice", "same_form_upload": "Same workbook uploaded twice",
+    "rule_failure": "Validation rule failed",
     "outlier_own_history": "Outlier against own history", "outlier_peers": "Outlier against comparable units",
     "digit_preference": "Digit preference", "benford": "Benford test failed",
     "source_disagreement": "Disagrees with the register", "lowered_after_deadline": "Lowered after the deadline",

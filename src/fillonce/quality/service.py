@@ -30,8 +30,8 @@ from fillonce.specs.models import Spec
 SUB_KINDS = {
     "missing_form": "omission", "missing_required": "omission",
     "late_submission": "late",
-    "same_id_two_units": "duplicate", "fuzzy_person": "duplicate", "exclusive_registers": "duplicate",
-    "same_upload_twice": "duplicate",
+    "same_id_two_units": "duplicate", "fuzzy_person": "duplicate", "exclusive_group": "duplicate",
+    "same_file": "duplicate", "same_form_upload": "duplicate",
     "rule_failure": "false", "outlier_own_history": "false", "outlier_peers": "false",
     "digit_preference": "false", "benford": "false", "source_disagreement": "false",
     "lowered_after_deadline": "concealment", "deleted_after_deadline": "concealment",
@@ -41,8 +41,7 @@ SUB_KINDS = {
 
 
 def _checks(db: Session, salt: bytes) -> list[Callable[[context.PeriodData], Iterable[context.Found]]]:
-    with_db = (duplicates.same_id_two_units, duplicates.fuzzy_person, duplicates.exclusive_registers,
-               duplicates.same_upload_twice, false_reporting.source_disagreement,
+    with_db = (duplicates.register_duplicates, duplicates.same_form_upload, false_reporting.source_disagreement,
                concealment.changed_without_reason, concealment.repeated_reopenings)
     return [omission.missing_forms, omission.missing_required, late.late_submissions,
             false_reporting.rule_failures, false_reporting.outliers_own_history, false_reporting.outliers_peers,

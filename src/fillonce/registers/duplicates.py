@@ -1,6 +1,7 @@
 """Duplicates in registers, for the quality findings and the import page.
 
-`find_duplicates(db, register_id=None)` looks in one register or the whole city for
+`find_duplicates(db, register_id=None, on=None)` looks in one register or the whole city, among the records
+current today or on the day `on`, for
 - `same_id_two_units`: the same person (person_key) listed under two units of one register;
 - `fuzzy_person`: different ID numbers but a near-identical name and address with the same birth date
   (records are read in birth-date order and compared only within one birth date, so it scales);
@@ -13,11 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
 from itertools import groupby
 
 from rapidfuzz import fuzz
 from rapidfuzz.process import extract
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from fillonce.core.i18n import Text
@@ -42,29 +44,39 @@ class Duplicate:
     import_ids: tuple[int, ...] = ()
 
 
-def find_duplicates(db: Session, register_id: int | None = None, kinds: tuple[str, ...] = KINDS) -> list[Duplicate]:
-    """Every duplicate of the kinds asked for, in one register (`register_id`) or across the city."""
+def find_duplicates(db: Session, register_id: int | None = None, kinds: tuple[str, ...] = KINDS,
+                    on: date | None = None) -> list[Duplicate]:
+    """Every duplicate of the kinds asked for, in one register (`register_id`) or across the city, among the
+    records current now or, with `on`, on that day (a period's end: what the quality checks judge)."""
     registers = {r.id: r for r in db.scalars(select(Register))}
     units = dict(db.execute(select(OrgUnit.id, OrgUnit.code)).all())
     found: list[Duplicate] = []
     if "same_id_two_units" in kinds:
-        found += _same_id_two_units(db, registers, units, register_id)
+        found += _same_id_two_units(db, registers, units, register_id, on)
     if "fuzzy_person" in kinds:
-        found += _fuzzy_people(db, registers, units, register_id)
+        found += _fuzzy_people(db, registers, units, register_id, on)
     if "exclusive_group" in kinds:
-        found += _exclusive_group(db, registers, units, register_id)
+        found += _exclusive_group(db, registers, units, register_id, on)
     if "same_file" in kinds:
-        found += _same_file(db, registers, register_id)
+        found += _same_file(db, registers, register_id, on)
     return found
 
 
-def _current(register_id: int | None):
-    query = select(RegisterRecord).where(RegisterRecord.removed_on.is_(None))
+def _listed(record, on: date | None):
+    """The conditions for a record (or an alias of it) to be current now, or on the day `on`."""
+    if on is None:
+        return (record.removed_on.is_(None),)
+    return record.added_on <= on, or_(record.removed_on.is_(None), record.removed_on > on)
+
+
+def _current(register_id: int | None, on: date | None):
+    query = select(RegisterRecord).where(*_listed(RegisterRecord, on))
     return query.where(RegisterRecord.register_id == register_id) if register_id is not None else query
 
 
-def _same_id_two_units(db: Session, registers: dict, units: dict, register_id: int | None) -> list[Duplicate]:
-    current = _current(register_id).subquery()
+def _same_id_two_units(db: Session, registers: dict, units: dict, register_id: int | None,
+                       on: date | None) -> list[Duplicate]:
+    current = _current(register_id, on).subquery()
     twice = (select(current.c.register_id, current.c.person_key).group_by(current.c.register_id, current.c.person_key)
              .having(func.count(func.distinct(current.c.org_unit_id)) > 1)).subquery()
     rows = db.execute(select(current.c.register_id, current.c.person_key, current.c.id, current.c.org_unit_id,
@@ -83,8 +95,8 @@ def _same_id_two_units(db: Session, registers: dict, units: dict, register_id: i
     return found
 
 
-def _by_birth_date(db: Session, register_id: int | None) -> Iterator[list]:
-    query = (_current(register_id).with_only_columns(
+def _by_birth_date(db: Session, register_id: int | None, on: date | None) -> Iterator[list]:
+    query = (_current(register_id, on).with_only_columns(
         RegisterRecord.id, RegisterRecord.register_id, RegisterRecord.org_unit_id, RegisterRecord.person_key,
         RegisterRecord.id_masked, RegisterRecord.name, RegisterRecord.address, RegisterRecord.birth_date)
         .where(RegisterRecord.birth_date.is_not(None))
@@ -95,9 +107,10 @@ def _by_birth_date(db: Session, register_id: int | None) -> Iterator[list]:
             yield block
 
 
-def _fuzzy_people(db: Session, registers: dict, units: dict, register_id: int | None) -> list[Duplicate]:
+def _fuzzy_people(db: Session, registers: dict, units: dict, register_id: int | None,
+                  on: date | None) -> list[Duplicate]:
     found = []
-    for block in _by_birth_date(db, register_id):
+    for block in _by_birth_date(db, register_id, on):
         names = [r.name for r in block]
         for i, a in enumerate(block[:-1]):
             later = names[i + 1:]
@@ -117,7 +130,8 @@ def _fuzzy(registers: dict, units: dict, a, b) -> Duplicate:
                           f"different ID numbers, near-identical name, birth date and address: {both}"))
 
 
-def _exclusive_group(db: Session, registers: dict, units: dict, register_id: int | None) -> list[Duplicate]:
+def _exclusive_group(db: Session, registers: dict, units: dict, register_id: int | None,
+                     on: date | None) -> list[Duplicate]:
     if not any(r.exclusive_group for r in registers.values()):
         return []
     first, second = aliased(RegisterRecord), aliased(RegisterRecord)
@@ -127,7 +141,7 @@ def _exclusive_group(db: Session, registers: dict, units: dict, register_id: int
              .join(second, second.person_key == first.person_key)
              .join(second_reg, second_reg.id == second.register_id)
              .where(first_reg.exclusive_group != "", first_reg.exclusive_group == second_reg.exclusive_group,
-                    first.register_id < second.register_id, first.removed_on.is_(None), second.removed_on.is_(None)))
+                    first.register_id < second.register_id, *_listed(first, on), *_listed(second, on)))
     if register_id is not None:
         query = query.where((first.register_id == register_id) | (second.register_id == register_id))
     found = []
@@ -141,11 +155,13 @@ def _exclusive_group(db: Session, registers: dict, units: dict, register_id: int
     return found
 
 
-def _same_file(db: Session, registers: dict, register_id: int | None) -> list[Duplicate]:
+def _same_file(db: Session, registers: dict, register_id: int | None, on: date | None) -> list[Duplicate]:
     query = select(RegisterImport).where(RegisterImport.file_name != "API").order_by(
         RegisterImport.register_id, RegisterImport.file_sha256, RegisterImport.id)
     if register_id is not None:
         query = query.where(RegisterImport.register_id == register_id)
+    if on is not None:
+        query = query.where(RegisterImport.imported_at < datetime.combine(on + timedelta(days=1), time(), timezone.utc))
     found = []
     for (reg, sha), group in groupby(db.scalars(query), key=lambda i: (i.register_id, i.file_sha256)):
         group = list(group)

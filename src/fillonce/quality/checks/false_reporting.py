@@ -20,7 +20,8 @@ from fillonce.registers.models import Register, RegisterRecord
 MIN_HISTORY = 3  # periods of the unit's own history before its figures are judged against it
 MIN_PEERS = 5  # comparable units with the figure before a unit is judged against them
 SIZE_ELEMENT = "POP_REGISTERED"  # peers are compared per registered person
-MIN_LAST_DIGITS = 15  # distinct whole numbers of 10 or more: a village reports about a dozen a month
+MIN_LAST_DIGITS = 12  # distinct whole numbers of 10 or more: with the register figures computed, a village
+# reports about ten a month, so a dozen is a month and a bit (at p = 0.0001 a chance spread rarely fails)
 MIN_FIRST_DIGITS = 50  # non-zero numbers
 # An outlier must also be material: at least this far from the median, absolutely and relatively,
 # so that counts of a few people moving by one or two are never called false.
