@@ -19,6 +19,7 @@ from fillonce.demo import registers as demo_registers
 from fillonce.demo.city import DemoCity, build_city
 from fillonce.demo.feedback import add_feedback  # issue 7
 from fillonce.demo.history import fill_round, reporting_rounds
+from fillonce.demo.problems import habits, miscount
 from fillonce.demo.problems import seed as seed_problems  # quality findings (issue 6)
 from fillonce.demo.specs import demo_specs, waiting_spec
 from fillonce.entry import service as entry
@@ -133,17 +134,22 @@ def build_demo(db: Session, progress: Callable[[str, int], None] = lambda step, 
         demo_registers.set_up(db, city)  # registers (台账)
         published = _specs(db)
         progress("specs", published)
-        progress("indicators", demo_indicators.build(db)[0])  # indicators: after the registers step and the specs
+        progress("indicators", demo_indicators.define(db))  # over the registers; bound to the specs later
     with replaying(_morning(first.end + timedelta(days=3))):
         filled = _month_before(db, city, first)
     progress("values", filled)
     villages = [u for u in city.org_units if u.level == 4]
     last, before = rounds[-1][0], rounds[-2][0]
-    for periods in rounds:  # monthly rounds, each village at its own moment; the quarter's with its last month
-        if periods[0] == last:
-            with replaying(_morning(last.start + timedelta(days=9))):  # registers (台账): a month's changes
-                demo_registers.reimport(db, city)
-        submitted, missing = fill_round(db, villages, periods)
+    for periods in rounds[:-1]:  # monthly rounds, each village at its own moment; the quarter's with its last month
+        copied = demo_indicators.register_figures(db, periods)  # the villages still copy what the registers say
+        if periods[0] == before:
+            miscount(db, copied, villages, before)
+        fill_round(db, villages, periods, copied, habits(villages))
+    with replaying(_morning(last.start + timedelta(days=9))):  # registers (台账): a month's changes
+        demo_registers.reimport(db, city)
+    with replaying(_morning(last.start + timedelta(days=19))):  # from now on the registers answer those fields
+        demo_indicators.bind(db)
+    submitted, missing = fill_round(db, villages, rounds[-1], habits=habits(villages))
     progress("submitted", submitted)
     seed_problems(db, villages, last, [before])  # quality findings (issue 6)
     add_feedback(db, city)  # issue 7: feedback in every state

@@ -36,7 +36,7 @@ FIGURES: dict[str, Callable[[Profile, random.Random], int]] = {
     "NEWBORN_VISITS": lambda p, r: 0,
     "DIBAO_HH": lambda p, r: p["dibao_hh"],
     "DIBAO_PERSONS": lambda p, r: int(p["dibao_hh"] * r.uniform(1.4, 2.2)),
-    "MARGINAL_HH": lambda p, r: r.randint(0, p["dibao_hh"]),
+    "MARGINAL_HH": lambda p, r: p["marginal_hh"],
     "TEKUN_CENTRAL": lambda p, r: p["tekun_c"],
     "TEKUN_HOME": lambda p, r: p["tekun_h"],
     "TEKUN_PERSONS": lambda p, r: p["tekun_c"] + p["tekun_h"],
@@ -94,12 +94,14 @@ FIGURES: dict[str, Callable[[Profile, random.Random], int]] = {
 
 
 def _profile(rng: random.Random, last: dict[str, str]) -> Profile:
+    """A village's size and make-up; `rng` is the village's own, so its shares hold from month to month."""
     hh = int(last.get("HH_REGISTERED") or rng.randint(180, 1600))
     pop = int(last.get("POP_REGISTERED") or hh * 3)
     old60 = int(pop * rng.uniform(0.14, 0.26))
     disabled = int(pop * rng.uniform(0.03, 0.07))
     return {"hh": hh, "pop": pop, "resident": int(last.get("POP_RESIDENT") or pop),
             "children": int(pop * rng.uniform(0.04, 0.09)), "dibao_hh": max(1, int(hh * rng.uniform(0.01, 0.05))),
+            "marginal_hh": int(hh * rng.uniform(0.0, 0.03)),
             "tekun_c": rng.randint(0, 3), "tekun_h": rng.randint(0, 5),
             "old60": old60, "old65": int(old60 * rng.uniform(0.65, 0.75)), "old80": int(old60 * rng.uniform(0.12, 0.2)),
             "labour": int(pop * rng.uniform(0.5, 0.6)), "disabled": disabled,
@@ -114,10 +116,10 @@ def _split(total: int, parts: int, rng: random.Random) -> list[int]:
     return shares
 
 
-def _values(form, profile: Profile, rng: random.Random) -> dict[tuple[str, str], int]:
+def _values(form, profile: Profile, rng: random.Random, counted: dict[str, int]) -> dict[tuple[str, str], int]:
     """The figures a village types into its one form; an element asked both whole and divided (by two
-    forms) gets one total, which its parts add up to."""
-    totals: dict[str, int] = {}
+    forms) gets one total, which its parts add up to. `counted`: figures the village copies from a register."""
+    totals: dict[str, int] = dict(counted)
     values = {}
     for items in form.topics.values():
         for item in items:
@@ -159,9 +161,17 @@ def reporting_rounds(today: date) -> tuple[Period, list[list[Period]]]:
     return rounds[0][0].previous(), rounds
 
 
-def fill_round(db: Session, villages: list, periods: list[Period]) -> tuple[int, int]:
+Counted = dict[str, dict[str, dict[int, int]]]  # period id -> element code -> unit id -> figure
+
+
+Habit = Callable[[dict[tuple[str, str], int]], dict[tuple[str, str], int]]
+
+
+def fill_round(db: Session, villages: list, periods: list[Period], counted: Counted | None = None,
+               habits: dict[str, Habit] | None = None) -> tuple[int, int]:
     """Each village's reporter fills the round's forms at its own moment, the month's and (when the month
-    ends a quarter) the quarter's from the same figures; returns (submitted, missing) for the month."""
+    ends a quarter) the quarter's from the same figures, copying from `counted` what a register holds, in
+    their own `habits` (village code -> how they bend the figures); returns (submitted, missing) for the month."""
     month = periods[0]
     rng = random.Random(int(month.id))
     submitted = missing = 0
@@ -169,8 +179,10 @@ def fill_round(db: Session, villages: list, periods: list[Period]) -> tuple[int,
         with replaying(moment):
             reporter = accounts.actor_of(accounts.get_account(db, f"r{village.code}"))
             unit = orgunits.get(db, village.code)
-            profile = _profile(rng, _last_totals(db, unit, month.previous()))
-            done = [_fill_one(db, reporter, unit, period, profile, rng) for period in periods]
+            profile = _profile(random.Random(unit.code), _last_totals(db, unit, month.previous()))
+            habit = (habits or {}).get(unit.code, lambda values: values)
+            done = [_fill_one(db, reporter, unit, period, profile, rng,
+                              _of_unit((counted or {}).get(period.id), unit.id), habit) for period in periods]
         submitted, missing = submitted + done[0], missing + (not done[0])
     return submitted, missing
 
@@ -180,9 +192,14 @@ def _last_totals(db: Session, unit, period: Period) -> dict[str, str]:
     return {code: value for (code, option), value in entry.coded_values(db, unit.id, period.id).items() if option == ""}
 
 
-def _fill_one(db: Session, reporter, unit, period: Period, profile: Profile, rng: random.Random) -> bool:
+def _of_unit(counted: dict[str, dict[int, int]] | None, unit_id: int) -> dict[str, int]:
+    return {code: figures[unit_id] for code, figures in (counted or {}).items() if unit_id in figures}
+
+
+def _fill_one(db: Session, reporter, unit, period: Period, profile: Profile, rng: random.Random,
+              counted: dict[str, int], habit: Habit) -> bool:
     form = forms.one_form(db, unit, period)
-    entry.save_values(db, reporter, unit.code, period.id, _values(form, profile, rng))
+    entry.save_values(db, reporter, unit.code, period.id, habit(_values(form, profile, rng, counted)))
     if rng.random() < MISSING_SHARE:
         return False
     # An explanation ready for every warning rule: the submission keeps only those of rules that fail.

@@ -15,7 +15,10 @@ from dataclasses import replace
 from sqlalchemy.orm import Session
 
 from fillonce.accounts import service as accounts
+from fillonce.catalog import service as catalog
+from fillonce.indicators.compute import bound_figures
 from fillonce.indicators import service as indicators
+from fillonce.periods.ids import Period
 from fillonce.specs import service as specs
 from fillonce.specs.gate import published_specs
 
@@ -66,10 +69,24 @@ def _author_office(db: Session):
     return accounts.actor_of(accounts.get_account(db, "office"))
 
 
-def build(db: Session) -> tuple[int, int]:
-    """Define the indicators and bind every published spec's fields they answer; returns (indicators, specs)."""
+def define(db: Session) -> int:
+    """The departments define their indicators over the registers; returns how many."""
     for definition in INDICATORS:
         indicators.create(db, _author(db, definition.department_code), definition)
+    return len(INDICATORS)
+
+
+def bind(db: Session) -> int:
+    """Every published spec's fields the indicators answer leave the grassroots form; returns the specs changed."""
     bound = {d.element_code for d in INDICATORS if d.element_code}
-    rebound = sum(_rebind(db, spec, bound) for spec in published_specs(db))
-    return len(INDICATORS), rebound
+    return sum(_rebind(db, spec, bound) for spec in published_specs(db))
+
+
+def register_figures(db: Session, periods: list[Period]) -> dict[str, dict[str, dict[int, int]]]:
+    """What the registers say for each period (period id -> element code -> unit id -> figure): before the
+    fields were bound, the villages copied these figures from the registers by hand."""
+    elements = {catalog.get(db, d.element_code).id: d.element_code for d in INDICATORS if d.element_code}
+    return {period.id: {elements[element_id]: {unit: int(figure) for unit, figure in bound.values.items()
+                                               if figure is not None}
+                        for element_id, bound in bound_figures(db, period, set(elements)).items()}
+            for period in periods}
