@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import and_, bindparam, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from fillonce.accounts.permissions import Actor, authorize
@@ -30,6 +31,7 @@ from fillonce.ledger import log
 from fillonce.orgunits.models import OrgUnit
 from fillonce.registers import crypto
 from fillonce.registers.identity import birth_date_of, id_problem, mask_id, normalise_id, sex_of
+from fillonce.registers.models import CHANGES as CHANGE_KINDS
 from fillonce.registers.models import Register, RegisterChange, RegisterImport, RegisterRecord
 from fillonce.registers.service import element_code, find
 
@@ -224,22 +226,60 @@ def _canonical(row: CleanRow) -> str:
                          row.phone, row.status, attributes))
 
 
-RECORD_COLUMNS = ("register_id", "org_unit_id", "person_key", "id_number_enc", "id_masked", "name", "sex", "birth_date",
-                  "address", "phone_enc", "status", "attributes", "row_digest", "added_on", "removed_on",
-                  "last_import_id")
+RECORD_KEY_COLUMNS = ("id", "register_id", "org_unit_id", "person_key")
+# What a load writes of a record it adds or changes, in the order `Writer._content` gives them.
+CONTENT_COLUMNS = ("id_number_enc", "id_masked", "name", "sex", "birth_date", "address", "phone_enc", "status",
+                   "attributes", "row_digest", "added_on", "removed_on", "last_import_id")
+RECORD_COLUMNS = RECORD_KEY_COLUMNS + CONTENT_COLUMNS
 CHANGE_COLUMNS = ("import_id", "record_id", "change", "digest_before", "digest_after")
 
 
-def _executemany(db: Session, table: str, columns: Sequence[str], rows: list[tuple]) -> None:
-    """The driver's executemany: for a million rows SQLAlchemy's per-row parameter handling costs more than
-    the database (as in the ledger's append)."""
-    mark = "?" if db.get_bind().dialect.paramstyle == "qmark" else "%s"
+def _is_postgres(db: Session) -> bool:
+    return db.get_bind().dialect.name == "postgresql"
+
+
+def _execute_many(db: Session, sql: str, rows: list[tuple]) -> None:
+    """The driver's executemany (`?` marks): for a million rows SQLAlchemy's per-row parameter handling costs
+    more than the database (as in the ledger's append)."""
     cursor = db.connection().connection.cursor()
     try:
-        cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})",
-                           rows)
+        cursor.executemany(sql.replace("?", "%s") if _is_postgres(db) else sql, rows)
     finally:
         cursor.close()
+
+
+def _insert_rows(db: Session, table: str, columns: Sequence[str], rows: list[tuple]) -> None:
+    """New rows in one call: COPY on PostgreSQL, one prepared executemany on SQLite (dates and JSON as text)."""
+    names = ", ".join(columns)
+    if not _is_postgres(db):
+        _execute_many(db, f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(columns))})", rows)
+        return
+    cursor = db.connection().connection.cursor()
+    try:
+        with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    finally:
+        cursor.close()
+
+
+class RecordIds:
+    """Ids for new records before they are written, so their change rows can name them without reading them
+    back: drawn from the table's sequence on PostgreSQL; on SQLite counted on from the largest, which is safe
+    because the load's transaction already holds the database's only write lock."""
+
+    def __init__(self, db: Session):
+        self.db = db
+        self.next = None if _is_postgres(db) else db.execute(
+            select(func.coalesce(func.max(RECORDS.c.id), 0))).scalar_one() + 1
+
+    def take(self, count: int) -> Sequence[int]:
+        if self.next is None:
+            return self.db.execute(text("SELECT nextval(pg_get_serial_sequence('register_record', 'id')) "
+                                        "FROM generate_series(1, :count)"), {"count": count}).scalars().all()
+        ids = range(self.next, self.next + count)
+        self.next += count
+        return ids
 
 
 class Writer:
@@ -248,13 +288,17 @@ class Writer:
     def __init__(self, db: Session, register: Register, load: RegisterImport, checker: RowChecker):
         self.db, self.register, self.load, self.checker = db, register, load, checker
         self.sealer = crypto.sealer()
+        self.ids = RecordIds(db)
         self.today = utcnow().date()
+        self.today_text = self.today.isoformat()
         self.digest = hashlib.sha256()
         self.pending: list[tuple[CleanRow | None, list[RowProblem], tuple | None]] = []
         self.problems: list[RowProblem] = []
-        self.rejected = 0
+        self.rows = self.rejected = 0  # counted here and set on the load at the end: an ORM attribute per row costs
+        self.counts: Counter[str] = Counter()
 
     def add(self, checked: tuple[CleanRow | None, list[RowProblem], tuple | None]) -> None:
+        self.rows += 1
         self.pending.append(checked)
         if len(self.pending) >= BATCH:
             self.flush()
@@ -268,15 +312,15 @@ class Writer:
     def _existing(self, keys: set[str]) -> dict[tuple[str, int], tuple]:
         columns = (RECORDS.c.id, RECORDS.c.person_key, RECORDS.c.org_unit_id, RECORDS.c.row_digest,
                    RECORDS.c.removed_on, RECORDS.c.last_import_id, RECORDS.c.added_on)
-        rows = self.db.execute(select(*columns).where(RECORDS.c.register_id == self.register.id,
-                                                      RECORDS.c.person_key.in_(keys)))
+        rows = self.db.execute(select(*columns).where(RECORDS.c.person_key.in_(keys),
+                                                      RECORDS.c.register_id == self.register.id))
         return {(r.person_key, r.org_unit_id): r for r in rows}
 
     def flush(self) -> None:
         batch, self.pending = self.pending, []
         if not batch:
             return
-        person_key = self.sealer.person_key
+        person_key, digest_of, load_id = self.sealer.person_key, self.sealer.digest, self.load.id
         keyed = [(clean, problems, person_key(identity[0]) if identity else None, identity)
                  for clean, problems, identity in batch]
         existing = self._existing({k for _, _, k, _ in keyed if k})
@@ -284,7 +328,7 @@ class Writer:
         new, updated, touched, changes = [], [], [], []
         for clean, problems, key, identity in keyed:
             found = existing.get((key, identity[1])) if key else None
-            if key and ((key, identity[1]) in seen or (found is not None and found.last_import_id == self.load.id)):
+            if key and ((key, identity[1]) in seen or (found is not None and found.last_import_id == load_id)):
                 self.reject(problems + [self._twice(clean.number if clean else problems[0].row)])
                 continue
             if key:
@@ -292,20 +336,19 @@ class Writer:
             if clean is None:
                 self.reject(problems)
                 if found is not None and found.removed_on is None:
-                    touched.append({"b_id": found.id})  # a bad row still keeps its person from removal
+                    touched.append((load_id, found.id))  # a bad row still keeps its person from removal
                 continue
-            values = self._values(clean, key)
+            digest = digest_of(_canonical(clean))
             if found is None:
-                new.append(values)
-            elif found.removed_on is not None:
-                updated.append({"b_id": found.id, **values})
-                changes.append((found.id, "added", found.row_digest, values["row_digest"]))
-            elif found.row_digest != values["row_digest"]:
-                values["added_on"] = found.added_on
-                updated.append({"b_id": found.id, **values})
-                changes.append((found.id, "changed", found.row_digest, values["row_digest"]))
+                new.append((key, clean, digest))
+            elif found.removed_on is not None:  # a removed record back again counts as added
+                updated.append((*self._content(clean, digest, self.today_text), found.id))
+                changes.append((found.id, "added", found.row_digest, digest))
+            elif found.row_digest != digest:
+                updated.append((*self._content(clean, digest, found.added_on.isoformat()), found.id))
+                changes.append((found.id, "changed", found.row_digest, digest))
             else:
-                touched.append({"b_id": found.id})
+                touched.append((load_id, found.id))  # unchanged: nothing to encrypt or rewrite
         self._write(new, updated, touched, changes)
 
     def _twice(self, number: int) -> RowProblem:
@@ -313,40 +356,37 @@ class Writer:
                           Text("同一单位内同一身份证号在文件中出现了两次",
                                "the same ID number appears twice for the same unit in this file"))
 
-    def _values(self, row: CleanRow, key: str) -> dict:
-        return {"register_id": self.register.id, "org_unit_id": row.unit_id, "person_key": key,
-                "id_number_enc": self.sealer.seal(row.id_number), "id_masked": mask_id(row.id_number),
-                "name": row.name, "sex": row.sex, "birth_date": row.birth_date, "address": row.address,
-                "phone_enc": self.sealer.seal(row.phone), "status": row.status, "attributes": row.attributes,
-                "row_digest": self.sealer.digest(_canonical(row)), "added_on": self.today, "removed_on": None,
-                "last_import_id": self.load.id}
+    def _content(self, row: CleanRow, digest: str, added_on: str) -> tuple:
+        """A record's CONTENT_COLUMNS as the driver takes them: dates and JSON as text."""
+        seal = self.sealer.seal
+        return (seal(row.id_number), mask_id(row.id_number), row.name, row.sex, row.birth_date.isoformat(),
+                row.address, seal(row.phone), row.status, json.dumps(row.attributes), digest, added_on, None,
+                self.load.id)
 
-    def _write(self, new: list[dict], updated: list[dict], touched: list[dict], changes: list[tuple]) -> None:
-        connection = self.db.connection()
+    def _write(self, new: list[tuple], updated: list[tuple], touched: list[tuple], changes: list[tuple]) -> None:
         if new:
-            _executemany(self.db, "register_record", RECORD_COLUMNS, [_record_row(values) for values in new])
-            ids = self._ids_of(new)
-            changes.extend((ids[(v["person_key"], v["org_unit_id"])], "added", "", v["row_digest"]) for v in new)
+            register_id = self.register.id
+            ids = self.ids.take(len(new))
+            _insert_rows(self.db, "register_record", RECORD_COLUMNS, [
+                (record_id, register_id, row.unit_id, key, *self._content(row, digest, self.today_text))
+                for record_id, (key, row, digest) in zip(ids, new)])
+            changes.extend((record_id, "added", "", digest) for record_id, (_, _, digest) in zip(ids, new))
         if updated:
-            columns = {name: bindparam(name) for name in updated[0] if name != "b_id"}
-            connection.execute(update(RECORDS).where(RECORDS.c.id == bindparam("b_id")).values(columns), updated)
+            _execute_many(self.db, f"UPDATE register_record SET {', '.join(f'{c} = ?' for c in CONTENT_COLUMNS)} "
+                                   "WHERE id = ?", updated)
         if touched:
-            connection.execute(update(RECORDS).where(RECORDS.c.id == bindparam("b_id")).values(
-                last_import_id=self.load.id), touched)
+            _execute_many(self.db, "UPDATE register_record SET last_import_id = ? WHERE id = ?", touched)
         self.record_changes(changes)
-
-    def _ids_of(self, new: list[dict]) -> dict[tuple[str, int], int]:
-        rows = self.db.connection().execute(select(RECORDS.c.id, RECORDS.c.person_key, RECORDS.c.org_unit_id).where(
-            RECORDS.c.register_id == self.register.id, RECORDS.c.person_key.in_({v["person_key"] for v in new})))
-        return {(r.person_key, r.org_unit_id): r.id for r in rows}
 
     def record_changes(self, changes: list[tuple]) -> None:
         if not changes:
             return
-        for record_id, change, before, after in changes:  # a removed record back again counts as added
-            self.digest.update(f"{record_id}|{change}|{before}|{after}\n".encode("ascii"))
-            setattr(self.load, change, getattr(self.load, change) + 1)
-        _executemany(self.db, "register_change", CHANGE_COLUMNS, [(self.load.id, *change) for change in changes])
+        self.digest.update("".join(f"{record_id}|{change}|{before}|{after}\n"
+                                   for record_id, change, before, after in changes).encode("ascii"))
+        self.counts.update(change for _, change, _, _ in changes)
+        load_id = self.load.id
+        _insert_rows(self.db, "register_change", CHANGE_COLUMNS, [(load_id, *change) for change in changes])
+
 
     def remove_unseen(self) -> None:
         """A full import: every current record it did not see is removed as of today (kept for past periods)."""
@@ -363,14 +403,6 @@ class Writer:
             self.record_changes([(r.id, "removed", r.row_digest, "") for r in rows])
 
 
-def _record_row(values: dict) -> tuple:
-    """A new record as the driver takes it: JSON and dates as text, in RECORD_COLUMNS order."""
-    return (values["register_id"], values["org_unit_id"], values["person_key"], values["id_number_enc"],
-            values["id_masked"], values["name"], values["sex"], values["birth_date"].isoformat(), values["address"],
-            values["phone_enc"], values["status"], json.dumps(values["attributes"]), values["row_digest"],
-            values["added_on"].isoformat(), None, values["last_import_id"])
-
-
 def _start(db: Session, actor: Actor, register: Register, file_name: str, sha256: str, full: bool) -> RegisterImport:
     load = RegisterImport(register_id=register.id, file_name=file_name[:255], file_sha256=sha256, full=full,
                           imported_at=utcnow(), imported_by=actor.account_id, rows=0, added=0, changed=0,
@@ -383,11 +415,12 @@ def _start(db: Session, actor: Actor, register: Register, file_name: str, sha256
 def _finish(db: Session, actor: Actor, register: Register, writer: Writer, good_rows_only: bool) -> LoadResult:
     writer.flush()
     load = writer.load
-    if writer.rejected and (not good_rows_only or writer.rejected == load.rows):  # no good row: nothing to load
-        raise RegisterRejected(writer.problems, writer.rejected, load.rows - writer.rejected)
+    if writer.rejected and (not good_rows_only or writer.rejected == writer.rows):  # no good row: nothing to load
+        raise RegisterRejected(writer.problems, writer.rejected, writer.rows - writer.rejected)
     if load.full:
         writer.remove_unseen()
-    load.rejected = writer.rejected
+    load.rows, load.rejected = writer.rows, writer.rejected
+    load.added, load.changed, load.removed = (writer.counts[change] for change in CHANGE_KINDS)
     load.changes_digest = writer.digest.hexdigest()
     log.record(db, actor, "register.import", load, details={
         "register": register.code, "rows": load.rows, "added": load.added, "changed": load.changed,
@@ -417,7 +450,6 @@ def import_file(db: Session, actor: Actor, code: str, path: Path, good_rows_only
         raise RegisterRejected(missing, 0, 0)
     writer = Writer(db, register, _start(db, actor, register, source, file_sha256(path), full=True), checker)
     for row in rows:
-        writer.load.rows += 1
         writer.add(checker.check(row.number, row.values))
     return _finish(db, actor, register, writer, good_rows_only)
 
@@ -442,7 +474,6 @@ def load_batch(db: Session, actor: Actor, code: str, upsert: Sequence[dict], rem
     writer = Writer(db, register, _start(db, actor, register, "API", hashlib.sha256(body).hexdigest(), full=False),
                     checker)
     for number, item in enumerate(upsert, start=1):
-        writer.load.rows += 1
         writer.add(checker.check(number, _api_row(checker, item)))
     writer.flush()
     _remove_named(db, writer, checker, remove)
