@@ -289,6 +289,9 @@ class Writer:
         self.db, self.register, self.load, self.checker = db, register, load, checker
         self.sealer = crypto.sealer()
         self.ids = RecordIds(db)
+        # Diff each batch against the register's records, unless it had none before this load.
+        self.diffing = db.execute(select(RECORDS.c.id).where(RECORDS.c.register_id == register.id).limit(1)
+                                  ).first() is not None
         self.today = utcnow().date()
         self.today_text = self.today.isoformat()
         self.digest = hashlib.sha256()
@@ -320,21 +323,39 @@ class Writer:
         batch, self.pending = self.pending, []
         if not batch:
             return
-        person_key, digest_of, load_id = self.sealer.person_key, self.sealer.digest, self.load.id
+        person_key = self.sealer.person_key
         keyed = [(clean, problems, person_key(identity[0]) if identity else None, identity)
                  for clean, problems, identity in batch]
-        existing = self._existing({k for _, _, k, _ in keyed if k})
+        if self.diffing:
+            self._apply(*self._plan(keyed, self._existing({k for _, _, k, _ in keyed if k})))
+            return
+        # A register empty before this load has nothing to diff against: the unique key finds a person and
+        # unit seen in an earlier batch, and then this batch and the rest are diffed as usual. (A savepoint of
+        # the connection: the session's would run the ledger's commit guard.)
+        connection = self.db.connection()
+        connection.exec_driver_sql("SAVEPOINT register_batch")
+        try:
+            self._apply(*self._plan(keyed, {}))
+        except self.db.get_bind().dialect.dbapi.IntegrityError:
+            connection.exec_driver_sql("ROLLBACK TO SAVEPOINT register_batch")
+            self.diffing = True
+            self._apply(*self._plan(keyed, self._existing({k for _, _, k, _ in keyed if k})))
+        connection.exec_driver_sql("RELEASE SAVEPOINT register_batch")
+
+    def _plan(self, keyed: list[tuple], existing: dict[tuple[str, int], tuple]) -> tuple[list, ...]:
+        """What the batch does: rows rejected, records new, updated, only seen again, and the changes."""
+        digest_of, load_id = self.sealer.digest, self.load.id
         seen: set[tuple[str, int]] = set()
-        new, updated, touched, changes = [], [], [], []
+        rejected, new, updated, touched, changes = [], [], [], [], []
         for clean, problems, key, identity in keyed:
             found = existing.get((key, identity[1])) if key else None
             if key and ((key, identity[1]) in seen or (found is not None and found.last_import_id == load_id)):
-                self.reject(problems + [self._twice(clean.number if clean else problems[0].row)])
+                rejected.append(problems + [self._twice(clean.number if clean else problems[0].row)])
                 continue
             if key:
                 seen.add((key, identity[1]))
             if clean is None:
-                self.reject(problems)
+                rejected.append(problems)
                 if found is not None and found.removed_on is None:
                     touched.append((load_id, found.id))  # a bad row still keeps its person from removal
                 continue
@@ -349,7 +370,12 @@ class Writer:
                 changes.append((found.id, "changed", found.row_digest, digest))
             else:
                 touched.append((load_id, found.id))  # unchanged: nothing to encrypt or rewrite
+        return rejected, new, updated, touched, changes
+
+    def _apply(self, rejected: list, new: list, updated: list, touched: list, changes: list) -> None:
         self._write(new, updated, touched, changes)
+        for problems in rejected:
+            self.reject(problems)
 
     def _twice(self, number: int) -> RowProblem:
         return RowProblem(self.checker.source, number, self.checker.by_field["id_number"].header,
@@ -417,7 +443,7 @@ def _finish(db: Session, actor: Actor, register: Register, writer: Writer, good_
     load = writer.load
     if writer.rejected and (not good_rows_only or writer.rejected == writer.rows):  # no good row: nothing to load
         raise RegisterRejected(writer.problems, writer.rejected, writer.rows - writer.rejected)
-    if load.full:
+    if load.full and writer.diffing:  # a register empty before this load has nothing to remove
         writer.remove_unseen()
     load.rows, load.rejected = writer.rows, writer.rejected
     load.added, load.changed, load.removed = (writer.counts[change] for change in CHANGE_KINDS)
