@@ -217,3 +217,14 @@ def test_good_rows_only_with_no_good_row_loads_nothing(story, dibao, write_csv):
     with pytest.raises(loading.RegisterRejected):
         loading.import_file(story.db, story.erin, "DIBAO", write_csv([person(2, 单位代码="NOWHERE")]), good_rows_only=True)
     assert len(_records(story.db)) == 1
+
+
+def test_a_file_load_leaves_the_connections_page_cache_as_it_found_it(story, dibao, write_csv):
+    connection = story.db.connection()
+    if connection.dialect.name != "sqlite":
+        pytest.skip("SQLite's page cache only")
+    before = connection.exec_driver_sql("PRAGMA cache_size").scalar_one()
+    loading.import_file(story.db, story.erin, "DIBAO", write_csv([person(1)]))
+    with pytest.raises(loading.RegisterRejected):
+        loading.import_file(story.db, story.erin, "DIBAO", write_csv([person(2, 单位代码="NOWHERE")]))
+    assert story.db.connection().exec_driver_sql("PRAGMA cache_size").scalar_one() == before != -loading.BULK_CACHE_KIB
