@@ -3,8 +3,10 @@
 Every row is validated; by default one bad row loads nothing (the error report names each bad row, column
 and reason); with `good_rows_only` the good rows load and the bad ones are reported. The load is one
 `RegisterImport` (ledgered: counts and a digest of its changes, no personal data) and one `RegisterChange`
-per record added, changed or removed, in one transaction. Rows are written with core executemany in
-batches: memory stays bounded whatever the file's size.
+per record added, changed or removed, in one transaction. Rows are written in batches by the driver itself
+(COPY on PostgreSQL, one prepared executemany on SQLite), with their ids drawn beforehand so the change rows
+need no read-back; a register empty before the load skips the per-batch diff lookups. Memory stays bounded
+whatever the file's size.
 """
 
 from __future__ import annotations
