@@ -90,6 +90,20 @@ def test_the_same_person_twice_across_batches_is_refused(story, dibao, write_csv
     assert list(_reasons(caught.value)) == [(5, "身份证号")]
 
 
+def test_a_repeat_across_batches_of_a_first_load_leaves_the_rest_whole(story, dibao, write_csv, monkeypatch):
+    """A first load writes without diffing; a person repeated in a later batch sends that batch back to the diff."""
+    monkeypatch.setattr(loading, "BATCH", 2)
+    rows = [person(1), person(2), person(3), person(1, name="张伟伟"), person(4), person(5)]
+    result = loading.import_file(story.db, story.erin, "DIBAO", write_csv(rows), good_rows_only=True)
+    assert [(p.row, p.column) for p in result.problems] == [(5, "身份证号")]
+    assert (result.load.rows, result.load.added, result.load.rejected) == (6, 5, 1)
+    records = _records(story.db)
+    assert len(records) == 5 and {r.last_import_id for r in records} == {result.load.id}
+    changes = story.db.scalars(select(RegisterChange).order_by(RegisterChange.id)).all()
+    assert [c.record_id for c in changes] == [r.id for r in records]
+    assert loading.changes_digest_of(story.db, result.load.id) == result.load.changes_digest
+
+
 def test_a_missing_required_column_refuses_the_file(story, dibao, write_csv):
     header = [h for h in HEADER if h != "单位代码"]
     with pytest.raises(loading.RegisterRejected) as caught:
@@ -203,3 +217,14 @@ def test_good_rows_only_with_no_good_row_loads_nothing(story, dibao, write_csv):
     with pytest.raises(loading.RegisterRejected):
         loading.import_file(story.db, story.erin, "DIBAO", write_csv([person(2, 单位代码="NOWHERE")]), good_rows_only=True)
     assert len(_records(story.db)) == 1
+
+
+def test_a_file_load_leaves_the_connections_page_cache_as_it_found_it(story, dibao, write_csv):
+    connection = story.db.connection()
+    if connection.dialect.name != "sqlite":
+        pytest.skip("SQLite's page cache only")
+    before = connection.exec_driver_sql("PRAGMA cache_size").scalar_one()
+    loading.import_file(story.db, story.erin, "DIBAO", write_csv([person(1)]))
+    with pytest.raises(loading.RegisterRejected):
+        loading.import_file(story.db, story.erin, "DIBAO", write_csv([person(2, 单位代码="NOWHERE")]))
+    assert story.db.connection().exec_driver_sql("PRAGMA cache_size").scalar_one() == before != -loading.BULK_CACHE_KIB

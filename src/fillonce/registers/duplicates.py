@@ -101,7 +101,8 @@ def _by_birth_date(db: Session, register_id: int | None, on: date | None) -> Ite
         RegisterRecord.id_masked, RegisterRecord.name, RegisterRecord.address, RegisterRecord.birth_date)
         .where(RegisterRecord.birth_date.is_not(None))
         .order_by(RegisterRecord.register_id, RegisterRecord.birth_date, RegisterRecord.id))
-    for _key, group in groupby(db.execute(query).yield_per(5000), key=lambda r: (r.register_id, r.birth_date)):
+    rows = db.connection().execute(query.execution_options(yield_per=5000))  # core rows: no ORM loading per record
+    for _key, group in groupby(rows, key=lambda r: (r.register_id, r.birth_date)):
         block = list(group)
         if len(block) > 1:
             yield block

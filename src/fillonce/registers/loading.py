@@ -3,20 +3,24 @@
 Every row is validated; by default one bad row loads nothing (the error report names each bad row, column
 and reason); with `good_rows_only` the good rows load and the bad ones are reported. The load is one
 `RegisterImport` (ledgered: counts and a digest of its changes, no personal data) and one `RegisterChange`
-per record added, changed or removed, in one transaction. Rows are written with core executemany in
-batches: memory stays bounded whatever the file's size.
+per record added, changed or removed, in one transaction. Rows are written in batches by the driver itself
+(COPY on PostgreSQL, one prepared executemany on SQLite), with their ids drawn beforehand so the change rows
+need no read-back; a register empty before the load skips the per-batch diff lookups. Memory stays bounded
+whatever the file's size.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import and_, bindparam, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from fillonce.accounts.permissions import Actor, authorize
@@ -30,10 +34,12 @@ from fillonce.ledger import log
 from fillonce.orgunits.models import OrgUnit
 from fillonce.registers import crypto
 from fillonce.registers.identity import birth_date_of, id_problem, mask_id, normalise_id, sex_of
+from fillonce.registers.models import CHANGES as CHANGE_KINDS
 from fillonce.registers.models import Register, RegisterChange, RegisterImport, RegisterRecord
 from fillonce.registers.service import element_code, find
 
-BATCH = 2000
+BATCH = 5000
+BULK_CACHE_KIB = 64 * 1024
 MAX_REPORTED = 50_000  # problems kept for the report; the count of rejected rows is always exact
 SEXES = {"M": "M", "男": "M", "F": "F", "女": "F"}
 RECORDS = RegisterRecord.__table__
@@ -109,6 +115,7 @@ class RowChecker:
         self.columns = [Column(c["header"], c["field"], c["required"], elements.get(element_code(c["field"]) or ""))
                         for c in register.columns]
         self.by_field = {c.field: c for c in self.columns}
+        self.headers = [(c.header, c.field) for c in self.columns]
         self.required = [c for c in self.columns if c.required]
         self.elements = [c for c in self.columns if c.element is not None]
         self.units = dict(db.execute(select(OrgUnit.code, OrgUnit.id)).all())
@@ -122,10 +129,15 @@ class RowChecker:
     def _texts(self, raw: dict[str, object]) -> dict[str, str]:
         """The row's non-empty values keyed by field, as text."""
         texts = {}
-        for column in self.columns:
-            found = raw.get(column.header)
-            if found is not None and found != "":
-                texts[column.field] = found.strftime("%Y-%m-%d") if isinstance(found, datetime) else str(found).strip()
+        for header, field_name in self.headers:
+            found = raw.get(header)
+            if found is None:
+                continue
+            if found.__class__ is not str:  # most cells are text already: skip the other checks for them
+                found = found.strftime("%Y-%m-%d") if isinstance(found, datetime) else str(found)
+            found = found.strip()
+            if found:
+                texts[field_name] = found
         return texts
 
     def check(self, number: int, raw: dict[str, object]) -> tuple[CleanRow | None, list[RowProblem], tuple | None]:
@@ -224,22 +236,60 @@ def _canonical(row: CleanRow) -> str:
                          row.phone, row.status, attributes))
 
 
-RECORD_COLUMNS = ("register_id", "org_unit_id", "person_key", "id_number_enc", "id_masked", "name", "sex", "birth_date",
-                  "address", "phone_enc", "status", "attributes", "row_digest", "added_on", "removed_on",
-                  "last_import_id")
+RECORD_KEY_COLUMNS = ("id", "register_id", "org_unit_id", "person_key")
+# What a load writes of a record it adds or changes, in the order `Writer._content` gives them.
+CONTENT_COLUMNS = ("id_number_enc", "id_masked", "name", "sex", "birth_date", "address", "phone_enc", "status",
+                   "attributes", "row_digest", "added_on", "removed_on", "last_import_id")
+RECORD_COLUMNS = RECORD_KEY_COLUMNS + CONTENT_COLUMNS
 CHANGE_COLUMNS = ("import_id", "record_id", "change", "digest_before", "digest_after")
 
 
-def _executemany(db: Session, table: str, columns: Sequence[str], rows: list[tuple]) -> None:
-    """The driver's executemany: for a million rows SQLAlchemy's per-row parameter handling costs more than
-    the database (as in the ledger's append)."""
-    mark = "?" if db.get_bind().dialect.paramstyle == "qmark" else "%s"
+def _is_postgres(db: Session) -> bool:
+    return db.get_bind().dialect.name == "postgresql"
+
+
+def _execute_many(db: Session, sql: str, rows: list[tuple]) -> None:
+    """The driver's executemany (`?` marks): for a million rows SQLAlchemy's per-row parameter handling costs
+    more than the database (as in the ledger's append)."""
     cursor = db.connection().connection.cursor()
     try:
-        cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})",
-                           rows)
+        cursor.executemany(sql.replace("?", "%s") if _is_postgres(db) else sql, rows)
     finally:
         cursor.close()
+
+
+def _insert_rows(db: Session, table: str, columns: Sequence[str], rows: list[tuple]) -> None:
+    """New rows in one call: COPY on PostgreSQL, one prepared executemany on SQLite (dates and JSON as text)."""
+    names = ", ".join(columns)
+    if not _is_postgres(db):
+        _execute_many(db, f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' * len(columns))})", rows)
+        return
+    cursor = db.connection().connection.cursor()
+    try:
+        with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    finally:
+        cursor.close()
+
+
+class RecordIds:
+    """Ids for new records before they are written, so their change rows can name them without reading them
+    back: drawn from the table's sequence on PostgreSQL; on SQLite counted on from the largest, which is safe
+    because the load's transaction already holds the database's only write lock."""
+
+    def __init__(self, db: Session):
+        self.db = db
+        self.next = None if _is_postgres(db) else db.execute(
+            select(func.coalesce(func.max(RECORDS.c.id), 0))).scalar_one() + 1
+
+    def take(self, count: int) -> Sequence[int]:
+        if self.next is None:
+            return self.db.execute(text("SELECT nextval(pg_get_serial_sequence('register_record', 'id')) "
+                                        "FROM generate_series(1, :count)"), {"count": count}).scalars().all()
+        ids = range(self.next, self.next + count)
+        self.next += count
+        return ids
 
 
 class Writer:
@@ -248,13 +298,20 @@ class Writer:
     def __init__(self, db: Session, register: Register, load: RegisterImport, checker: RowChecker):
         self.db, self.register, self.load, self.checker = db, register, load, checker
         self.sealer = crypto.sealer()
+        self.ids = RecordIds(db)
+        # Diff each batch against the register's records, unless it had none before this load.
+        self.diffing = db.execute(select(RECORDS.c.id).where(RECORDS.c.register_id == register.id).limit(1)
+                                  ).first() is not None
         self.today = utcnow().date()
+        self.today_text = self.today.isoformat()
         self.digest = hashlib.sha256()
         self.pending: list[tuple[CleanRow | None, list[RowProblem], tuple | None]] = []
         self.problems: list[RowProblem] = []
-        self.rejected = 0
+        self.rows = self.rejected = 0  # counted here and set on the load at the end: an ORM attribute per row costs
+        self.counts: Counter[str] = Counter()
 
     def add(self, checked: tuple[CleanRow | None, list[RowProblem], tuple | None]) -> None:
+        self.rows += 1
         self.pending.append(checked)
         if len(self.pending) >= BATCH:
             self.flush()
@@ -268,8 +325,8 @@ class Writer:
     def _existing(self, keys: set[str]) -> dict[tuple[str, int], tuple]:
         columns = (RECORDS.c.id, RECORDS.c.person_key, RECORDS.c.org_unit_id, RECORDS.c.row_digest,
                    RECORDS.c.removed_on, RECORDS.c.last_import_id, RECORDS.c.added_on)
-        rows = self.db.execute(select(*columns).where(RECORDS.c.register_id == self.register.id,
-                                                      RECORDS.c.person_key.in_(keys)))
+        rows = self.db.execute(select(*columns).where(RECORDS.c.person_key.in_(keys),
+                                                      RECORDS.c.register_id == self.register.id))
         return {(r.person_key, r.org_unit_id): r for r in rows}
 
     def flush(self) -> None:
@@ -279,74 +336,93 @@ class Writer:
         person_key = self.sealer.person_key
         keyed = [(clean, problems, person_key(identity[0]) if identity else None, identity)
                  for clean, problems, identity in batch]
-        existing = self._existing({k for _, _, k, _ in keyed if k})
+        if self.diffing:
+            self._apply(*self._plan(keyed, self._existing({k for _, _, k, _ in keyed if k})))
+            return
+        # A register empty before this load has nothing to diff against: the unique key finds a person and
+        # unit seen in an earlier batch, and then this batch and the rest are diffed as usual. (A savepoint of
+        # the connection: the session's would run the ledger's commit guard.)
+        connection = self.db.connection()
+        connection.exec_driver_sql("SAVEPOINT register_batch")
+        try:
+            self._apply(*self._plan(keyed, {}))
+        except self.db.get_bind().dialect.dbapi.IntegrityError:
+            connection.exec_driver_sql("ROLLBACK TO SAVEPOINT register_batch")
+            self.diffing = True
+            self._apply(*self._plan(keyed, self._existing({k for _, _, k, _ in keyed if k})))
+        connection.exec_driver_sql("RELEASE SAVEPOINT register_batch")
+
+    def _plan(self, keyed: list[tuple], existing: dict[tuple[str, int], tuple]) -> tuple[list, ...]:
+        """What the batch does: rows rejected, records new, updated, only seen again, and the changes."""
+        digest_of, load_id = self.sealer.digest, self.load.id
         seen: set[tuple[str, int]] = set()
-        new, updated, touched, changes = [], [], [], []
+        rejected, new, updated, touched, changes = [], [], [], [], []
         for clean, problems, key, identity in keyed:
             found = existing.get((key, identity[1])) if key else None
-            if key and ((key, identity[1]) in seen or (found is not None and found.last_import_id == self.load.id)):
-                self.reject(problems + [self._twice(clean.number if clean else problems[0].row)])
+            if key and ((key, identity[1]) in seen or (found is not None and found.last_import_id == load_id)):
+                rejected.append(problems + [self._twice(clean.number if clean else problems[0].row)])
                 continue
             if key:
                 seen.add((key, identity[1]))
             if clean is None:
-                self.reject(problems)
+                rejected.append(problems)
                 if found is not None and found.removed_on is None:
-                    touched.append({"b_id": found.id})  # a bad row still keeps its person from removal
+                    touched.append((load_id, found.id))  # a bad row still keeps its person from removal
                 continue
-            values = self._values(clean, key)
+            digest = digest_of(_canonical(clean))
             if found is None:
-                new.append(values)
-            elif found.removed_on is not None:
-                updated.append({"b_id": found.id, **values})
-                changes.append((found.id, "added", found.row_digest, values["row_digest"]))
-            elif found.row_digest != values["row_digest"]:
-                values["added_on"] = found.added_on
-                updated.append({"b_id": found.id, **values})
-                changes.append((found.id, "changed", found.row_digest, values["row_digest"]))
+                new.append((key, clean, digest))
+            elif found.removed_on is not None:  # a removed record back again counts as added
+                updated.append((*self._content(clean, digest, self.today_text), found.id))
+                changes.append((found.id, "added", found.row_digest, digest))
+            elif found.row_digest != digest:
+                updated.append((*self._content(clean, digest, found.added_on.isoformat()), found.id))
+                changes.append((found.id, "changed", found.row_digest, digest))
             else:
-                touched.append({"b_id": found.id})
+                touched.append((load_id, found.id))  # unchanged: nothing to encrypt or rewrite
+        return rejected, new, updated, touched, changes
+
+    def _apply(self, rejected: list, new: list, updated: list, touched: list, changes: list) -> None:
         self._write(new, updated, touched, changes)
+        for problems in rejected:
+            self.reject(problems)
 
     def _twice(self, number: int) -> RowProblem:
         return RowProblem(self.checker.source, number, self.checker.by_field["id_number"].header,
                           Text("同一单位内同一身份证号在文件中出现了两次",
                                "the same ID number appears twice for the same unit in this file"))
 
-    def _values(self, row: CleanRow, key: str) -> dict:
-        return {"register_id": self.register.id, "org_unit_id": row.unit_id, "person_key": key,
-                "id_number_enc": self.sealer.seal(row.id_number), "id_masked": mask_id(row.id_number),
-                "name": row.name, "sex": row.sex, "birth_date": row.birth_date, "address": row.address,
-                "phone_enc": self.sealer.seal(row.phone), "status": row.status, "attributes": row.attributes,
-                "row_digest": self.sealer.digest(_canonical(row)), "added_on": self.today, "removed_on": None,
-                "last_import_id": self.load.id}
+    def _content(self, row: CleanRow, digest: str, added_on: str) -> tuple:
+        """A record's CONTENT_COLUMNS as the driver takes them: dates and JSON as text."""
+        seal = self.sealer.seal
+        return (seal(row.id_number), mask_id(row.id_number), row.name, row.sex, row.birth_date.isoformat(),
+                row.address, seal(row.phone), row.status, json.dumps(row.attributes), digest, added_on, None,
+                self.load.id)
 
-    def _write(self, new: list[dict], updated: list[dict], touched: list[dict], changes: list[tuple]) -> None:
-        connection = self.db.connection()
+    def _write(self, new: list[tuple], updated: list[tuple], touched: list[tuple], changes: list[tuple]) -> None:
         if new:
-            _executemany(self.db, "register_record", RECORD_COLUMNS, [_record_row(values) for values in new])
-            ids = self._ids_of(new)
-            changes.extend((ids[(v["person_key"], v["org_unit_id"])], "added", "", v["row_digest"]) for v in new)
+            register_id = self.register.id
+            ids = self.ids.take(len(new))
+            _insert_rows(self.db, "register_record", RECORD_COLUMNS, [
+                (record_id, register_id, row.unit_id, key, *self._content(row, digest, self.today_text))
+                for record_id, (key, row, digest) in zip(ids, new)])
+            changes.extend((record_id, "added", "", digest) for record_id, (_, _, digest) in zip(ids, new))
         if updated:
-            columns = {name: bindparam(name) for name in updated[0] if name != "b_id"}
-            connection.execute(update(RECORDS).where(RECORDS.c.id == bindparam("b_id")).values(columns), updated)
+            _execute_many(self.db, f"UPDATE register_record SET {', '.join(f'{c} = ?' for c in CONTENT_COLUMNS)} "
+                                   "WHERE id = ?", updated)
         if touched:
-            connection.execute(update(RECORDS).where(RECORDS.c.id == bindparam("b_id")).values(
-                last_import_id=self.load.id), touched)
+            _execute_many(self.db, "UPDATE register_record SET last_import_id = ? WHERE id = ?", touched)
         self.record_changes(changes)
-
-    def _ids_of(self, new: list[dict]) -> dict[tuple[str, int], int]:
-        rows = self.db.connection().execute(select(RECORDS.c.id, RECORDS.c.person_key, RECORDS.c.org_unit_id).where(
-            RECORDS.c.register_id == self.register.id, RECORDS.c.person_key.in_({v["person_key"] for v in new})))
-        return {(r.person_key, r.org_unit_id): r.id for r in rows}
 
     def record_changes(self, changes: list[tuple]) -> None:
         if not changes:
             return
-        for record_id, change, before, after in changes:  # a removed record back again counts as added
-            self.digest.update(f"{record_id}|{change}|{before}|{after}\n".encode("ascii"))
-            setattr(self.load, change, getattr(self.load, change) + 1)
-        _executemany(self.db, "register_change", CHANGE_COLUMNS, [(self.load.id, *change) for change in changes])
+        self.digest.update("".join(f"{record_id}|{change}|{before}|{after}\n"
+                                   for record_id, change, before, after in changes).encode("ascii"))
+        self.counts.update(change for _, change, _, _ in changes)
+        load_id = self.load.id
+        _insert_rows(self.db, "register_change", CHANGE_COLUMNS, [(load_id, *change) for change in changes])
+
 
     def remove_unseen(self) -> None:
         """A full import: every current record it did not see is removed as of today (kept for past periods)."""
@@ -363,12 +439,20 @@ class Writer:
             self.record_changes([(r.id, "removed", r.row_digest, "") for r in rows])
 
 
-def _record_row(values: dict) -> tuple:
-    """A new record as the driver takes it: JSON and dates as text, in RECORD_COLUMNS order."""
-    return (values["register_id"], values["org_unit_id"], values["person_key"], values["id_number_enc"],
-            values["id_masked"], values["name"], values["sex"], values["birth_date"].isoformat(), values["address"],
-            values["phone_enc"], values["status"], json.dumps(values["attributes"]), values["row_digest"],
-            values["added_on"].isoformat(), None, values["last_import_id"])
+@contextmanager
+def _bulk_cache(db: Session) -> Iterator[None]:
+    """SQLite's page cache raised to a fixed size for a file's load: at its default 2 MiB each insert into the
+    index on the random person_key reads and writes pages again. Set back afterwards (it is the connection's)."""
+    if _is_postgres(db):
+        yield
+        return
+    connection = db.connection()
+    before = connection.exec_driver_sql("PRAGMA cache_size").scalar_one()
+    connection.exec_driver_sql(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA cache_size = {int(before)}")
 
 
 def _start(db: Session, actor: Actor, register: Register, file_name: str, sha256: str, full: bool) -> RegisterImport:
@@ -383,11 +467,12 @@ def _start(db: Session, actor: Actor, register: Register, file_name: str, sha256
 def _finish(db: Session, actor: Actor, register: Register, writer: Writer, good_rows_only: bool) -> LoadResult:
     writer.flush()
     load = writer.load
-    if writer.rejected and (not good_rows_only or writer.rejected == load.rows):  # no good row: nothing to load
-        raise RegisterRejected(writer.problems, writer.rejected, load.rows - writer.rejected)
-    if load.full:
+    if writer.rejected and (not good_rows_only or writer.rejected == writer.rows):  # no good row: nothing to load
+        raise RegisterRejected(writer.problems, writer.rejected, writer.rows - writer.rejected)
+    if load.full and writer.diffing:  # a register empty before this load has nothing to remove
         writer.remove_unseen()
-    load.rejected = writer.rejected
+    load.rows, load.rejected = writer.rows, writer.rejected
+    load.added, load.changed, load.removed = (writer.counts[change] for change in CHANGE_KINDS)
     load.changes_digest = writer.digest.hexdigest()
     log.record(db, actor, "register.import", load, details={
         "register": register.code, "rows": load.rows, "added": load.added, "changed": load.changed,
@@ -416,10 +501,10 @@ def import_file(db: Session, actor: Actor, code: str, path: Path, good_rows_only
     if missing:
         raise RegisterRejected(missing, 0, 0)
     writer = Writer(db, register, _start(db, actor, register, source, file_sha256(path), full=True), checker)
-    for row in rows:
-        writer.load.rows += 1
-        writer.add(checker.check(row.number, row.values))
-    return _finish(db, actor, register, writer, good_rows_only)
+    with _bulk_cache(db):
+        for row in rows:
+            writer.add(checker.check(row.number, row.values))
+        return _finish(db, actor, register, writer, good_rows_only)
 
 
 def _api_row(checker: RowChecker, item: dict) -> dict[str, object]:
@@ -442,7 +527,6 @@ def load_batch(db: Session, actor: Actor, code: str, upsert: Sequence[dict], rem
     writer = Writer(db, register, _start(db, actor, register, "API", hashlib.sha256(body).hexdigest(), full=False),
                     checker)
     for number, item in enumerate(upsert, start=1):
-        writer.load.rows += 1
         writer.add(checker.check(number, _api_row(checker, item)))
     writer.flush()
     _remove_named(db, writer, checker, remove)

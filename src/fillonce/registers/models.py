@@ -79,7 +79,9 @@ class RegisterRecord(Base):
     __tablename__ = "register_record"
     __table_args__ = (
         # One person once per unit; the same person under two units of one register is a finding, not an error.
-        UniqueConstraint("register_id", "person_key", "org_unit_id"),
+        # person_key leads, so this one index also finds a person across registers: a second index on the
+        # random key would double the cost of every insert.
+        UniqueConstraint("person_key", "register_id", "org_unit_id"),
         Index("ix_register_record_register_unit", "register_id", "org_unit_id"),
     )
 
@@ -87,7 +89,7 @@ class RegisterRecord(Base):
     register_id: Mapped[int] = mapped_column(ForeignKey("register.id"))
     org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), index=True)
     # HMAC-SHA256 of the normalised ID number under the register key: the same person across registers.
-    person_key: Mapped[str] = mapped_column(String(64), index=True)
+    person_key: Mapped[str] = mapped_column(String(64))
     id_number_enc: Mapped[str] = mapped_column(Text)  # AES-GCM, base64
     id_masked: Mapped[str] = mapped_column(String(18))  # 3201**********1234
     name: Mapped[str] = mapped_column(String(100), default="")

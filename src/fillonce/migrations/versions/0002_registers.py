@@ -71,10 +71,9 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['org_unit_id'], ['org_unit.id'], name=op.f('fk_register_record_org_unit_id_org_unit')),
     sa.ForeignKeyConstraint(['register_id'], ['register.id'], name=op.f('fk_register_record_register_id_register')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_register_record')),
-    sa.UniqueConstraint('register_id', 'person_key', 'org_unit_id', name=op.f('uq_register_record_register_id'))
+    sa.UniqueConstraint('person_key', 'register_id', 'org_unit_id', name=op.f('uq_register_record_person_key'))
     )
     op.create_index(op.f('ix_register_record_org_unit_id'), 'register_record', ['org_unit_id'], unique=False)
-    op.create_index(op.f('ix_register_record_person_key'), 'register_record', ['person_key'], unique=False)
     op.create_index('ix_register_record_register_unit', 'register_record', ['register_id', 'org_unit_id'], unique=False)
     op.create_table('register_change',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -96,7 +95,6 @@ def downgrade() -> None:
     op.drop_index(op.f('ix_register_change_import_id'), table_name='register_change')
     op.drop_table('register_change')
     op.drop_index('ix_register_record_register_unit', table_name='register_record')
-    op.drop_index(op.f('ix_register_record_person_key'), table_name='register_record')
     op.drop_index(op.f('ix_register_record_org_unit_id'), table_name='register_record')
     op.drop_table('register_record')
     op.drop_index(op.f('ix_register_import_register_id'), table_name='register_import')
