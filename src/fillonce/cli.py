@@ -452,7 +452,7 @@ def reports_rebuild() -> None:
     console.print(f"生成 {len(built)} 份 / built {len(built)}")
 
 
-# ---- quality findings (issue 6) ------------------------------------------------------------------
+# ---- quality findings ------------------------------------------------------------------
 quality_app = typer.Typer(help="数据质量 / data-quality findings", no_args_is_help=True)
 app.add_typer(quality_app, name="quality")
 
@@ -547,7 +547,7 @@ def indicators_burden(periods: list[str] = typer.Argument(None, help="报告期�
         for r in found:
             for u in r.units:
                 console.print(f"{r.period.id} {u.unit_code} removed={u.removed} asked={u.asked}")
-# ---- feedback and burden metrics (issue 7) -------------------------------------------------------
+# ---- feedback and burden metrics -------------------------------------------------------
 feedback_app = typer.Typer(help="投诉建议 / grassroots feedback", no_args_is_help=True)
 app.add_typer(feedback_app, name="feedback")
 

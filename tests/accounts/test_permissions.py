@@ -55,13 +55,13 @@ MATRIX: dict[str, tuple[str, frozenset[str]]] = {
     "entry.reopen": ("departments MZJ", frozenset({"erin", "frank", "judy"})),
     "entry.review": ("unit V1", frozenset({"carol"})),
     "entry.edit": ("unit V1", frozenset({"alice", "carol"})),
-    # quality findings (issue 6)
+    # quality findings
     "quality.run": ("nothing", frozenset({"heidi", "judy"})),
     "quality.view": ("nothing", frozenset({"carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy"})),
     "quality.view_finding": ("finding V1-MZJ", frozenset({"carol", "erin", "frank", "heidi", "ivan", "judy"})),
     "quality.explain": ("finding V1-MZJ", frozenset({"carol", "erin", "frank", "heidi"})),
     "quality.card": ("unit V1", frozenset({"alice", "carol", "erin", "frank", "grace", "heidi", "ivan", "judy"})),
-    # feedback and burden metrics (issue 7)
+    # feedback and burden metrics
     "feedback.raise": ("unit V1", frozenset({"alice", "carol"})),
     "feedback.view": ("feedback MZJ-alice", frozenset({"alice", "erin", "frank", "heidi", "ivan", "judy"})),
     "feedback.answer": ("feedback MZJ-alice", frozenset({"erin", "frank"})),
@@ -111,7 +111,7 @@ SCOPED: list[tuple[str, str, frozenset[str]]] = [
     ("quality.explain", "finding S1-", frozenset({"heidi"})),  # nobody explains their own unit's finding
     ("quality.view_finding", "finding V3-WJW", frozenset({"dave", "grace", "heidi", "ivan", "judy"})),
     ("quality.card", "unit V3", frozenset({"bob", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy"})),
-    # feedback and burden metrics (issue 7)
+    # feedback and burden metrics
     ("feedback.raise", "unit V3", frozenset({"bob", "dave"})),
     ("feedback.answer", "feedback office-alice", frozenset({"heidi"})),
     ("feedback.view", "feedback office-alice", frozenset({"alice", "heidi", "ivan", "judy"})),
@@ -149,7 +149,7 @@ def _object(story, name: str):
         "spec": lambda: _spec(db, *code.split("-")),  # a spec in a status, of a department
         "departments": lambda: {accounts.get_department(db, c).id for c in code.split(",")},
         "finding": lambda: _finding(db, *code.split("-")),  # a quality finding: unit-department
-        "feedback": lambda: _feedback(db, *code.split("-")),  # issue 7
+        "feedback": lambda: _feedback(db, *code.split("-")),
         "register": lambda: SimpleNamespace(department_id=accounts.get_department(db, code).id),
     }[kind]()
 

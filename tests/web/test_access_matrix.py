@@ -19,7 +19,7 @@ REPORT_READERS = frozenset({"carol", "dave", "erin", "frank", "heidi", "ivan", "
 FOLLOW_UP = frozenset({"carol", "dave", "heidi", "ivan", "judy"})
 LEDGER = frozenset({"heidi", "ivan", "judy"})
 STEWARDS = frozenset({"heidi", "judy"})
-QUALITY = frozenset({"carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy"})  # quality findings (issue 6)
+QUALITY = frozenset({"carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy"})
 FEEDBACK_READERS = frozenset({"alice", "erin", "frank", "heidi", "ivan", "judy"})  # alice's, on civil affairs' form
 REGISTER_VIEWERS = frozenset({"erin", "frank", "grace", "heidi", "ivan", "judy"})
 
@@ -55,7 +55,7 @@ MATRIX = {
     "/reports": ("/reports", EVERYONE),
     "/reports/subscriptions": ("/reports/subscriptions", EVERYONE),
     "/reports/{spec_id}": ("/reports/{published}?period=202611", REPORT_READERS),
-    # quality findings (issue 6); a finding's own page is tried with its people in tests/quality
+    # quality findings; a finding's own page is tried with its people in tests/quality
     "/quality": ("/quality", QUALITY),
     "/quality/findings.xlsx": ("/quality/findings.xlsx", QUALITY),
     "/quality/findings/{finding_id}": ("/quality/findings/0", frozenset()),
@@ -79,7 +79,7 @@ MATRIX = {
     "/indicators/{code}": ("/indicators/{indicator}?period=202611&level=4", EVERYONE),
     "/indicators/{code}/edit": ("/indicators/{indicator}/edit", frozenset({"erin", "judy"})),
     "/indicators/{code}/values.xlsx": ("/indicators/{indicator}/values.xlsx?period=202611", EVERYONE),
-    # feedback and burden metrics (issue 7)
+    # feedback and burden metrics
     "/feedback": ("/feedback", EVERYONE),
     "/feedback/export.xlsx": ("/feedback/export.xlsx", EVERYONE),
     "/feedback/analytics": ("/feedback/analytics", LEDGER),

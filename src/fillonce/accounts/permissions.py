@@ -161,7 +161,7 @@ def _view_history(actor: Actor, object_type: Any) -> bool:
     return object_type in PUBLIC_HISTORY or _readers_of_ledger(actor, object_type)
 
 
-# ---- quality findings (issue 6) -------------------------------------------------------------------
+# ---- quality findings -------------------------------------------------------------------
 def _view_quality(actor: Actor, obj: Any) -> bool:
     """The quality page: officials (their subtree), departments (their findings), office, auditors."""
     return actor.role in {"official", "dept_staff", "office", "auditor", "admin"}
@@ -188,7 +188,7 @@ def _quality_card(actor: Actor, unit: Any) -> bool:
     """A unit's quality card: its own reporters, the officials above, departments, office, auditors."""
     return actor.role in {"dept_staff", "office", "auditor", "admin"} or (
         actor.role in {"reporter", "official"} and actor.covers(unit))
-# ---- feedback (投诉建议) and burden metrics (issue 7) ----------------------------------------------
+# ---- feedback (投诉建议) and burden metrics ----------------------------------------------
 
 def _raise_feedback(actor: Actor, unit: Any) -> bool:
     """Grassroots people raise feedback about their own unit (officials: any unit of their subtree)."""
@@ -299,7 +299,7 @@ POLICY: dict[str, Callable[[Actor, Any], bool]] = {
     "ledger.view": _readers_of_ledger,
     "ledger.history": _view_history,
     "ledger.checkpoint": _admin,
-    # quality findings (issue 6)
+    # quality findings
     "quality.run": _steward,
     "quality.view": _view_quality,
     "quality.view_finding": _view_finding,
@@ -308,7 +308,7 @@ POLICY: dict[str, Callable[[Actor, Any], bool]] = {
     # indicators (不报统计): aggregate figures anyone signed in reads; the owner department's authors define them
     "indicator.view": _anyone,
     "indicator.author": _author_spec,
-    # feedback and burden metrics (issue 7)
+    # feedback and burden metrics
     "feedback.raise": _raise_feedback,
     "feedback.view": _view_feedback,
     "feedback.answer": _owns_feedback,

@@ -17,10 +17,10 @@ from fillonce.core.writepath import write_service
 from fillonce.demo import indicators as demo_indicators
 from fillonce.demo import registers as demo_registers
 from fillonce.demo.city import DemoCity, build_city
-from fillonce.demo.feedback import add_feedback  # issue 7
+from fillonce.demo.feedback import add_feedback
 from fillonce.demo.history import fill_round, reporting_rounds
 from fillonce.demo.problems import habits, miscount
-from fillonce.demo.problems import seed as seed_problems  # quality findings (issue 6)
+from fillonce.demo.problems import seed as seed_problems
 from fillonce.demo.specs import demo_specs, waiting_spec
 from fillonce.entry import service as entry
 from fillonce.orgunits import service as orgunits
@@ -151,8 +151,8 @@ def build_demo(db: Session, progress: Callable[[str, int], None] = lambda step, 
         demo_indicators.bind(db)
     submitted, missing = fill_round(db, villages, rounds[-1], habits=habits(villages))
     progress("submitted", submitted)
-    seed_problems(db, villages, last, [before])  # quality findings (issue 6)
-    add_feedback(db, city)  # issue 7: feedback in every state
+    seed_problems(db, villages, last, [before])
+    add_feedback(db, city)  # feedback in every state
     return DemoSummary(
         org_units_by_level=orgunits.count_by_level(db), departments=len(city.departments),
         elements=sum(catalog.element_counts_by_department(db).values()),  # with the registers' columns

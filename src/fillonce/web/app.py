@@ -15,14 +15,14 @@ from fastapi.staticfiles import StaticFiles
 from fillonce import __version__
 from fillonce.accounts.routes import router as accounts_pages
 from fillonce.audit.routes import router as audit_pages
-from fillonce.burden.routes import router as burden_pages  # issue 7
+from fillonce.burden.routes import router as burden_pages
 from fillonce.catalog.routes import api as catalog_api
 from fillonce.catalog.routes import router as catalog_pages
 from fillonce.core.errors import FillonceError
 from fillonce.core.runtime import Runtime
 from fillonce.entry.routes import api as values_api
-from fillonce.feedback.routes import api as feedback_api  # issue 7
-from fillonce.feedback.routes import router as feedback_pages  # issue 7
+from fillonce.feedback.routes import api as feedback_api
+from fillonce.feedback.routes import router as feedback_pages
 from fillonce.forms.routes import router as forms_pages
 from fillonce.indicators.routes import router as indicators_pages  # indicators
 from fillonce.ledger import service as ledger
@@ -30,7 +30,7 @@ from fillonce.ledger.routes import api as ledger_api
 from fillonce.ledger.routes import router as ledger_pages
 from fillonce.orgunits.routes import api as orgunits_api
 from fillonce.orgunits.routes import router as orgunits_pages
-from fillonce.quality.routes import router as quality_pages  # quality findings (issue 6)
+from fillonce.quality.routes import router as quality_pages
 from fillonce.registers.routes import api as registers_api  # registers (台账)
 from fillonce.registers.routes import router as registers_pages
 from fillonce.reports import subscriptions
@@ -129,14 +129,14 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     pages = (accounts_pages, orgunits_pages, catalog_pages, specs_pages, ledger_pages, forms_pages, audit_pages,
              reports_pages)
-    pages += (quality_pages,)  # quality findings (issue 6)
+    pages += (quality_pages,)
     pages += (indicators_pages,)  # indicators
-    pages += (feedback_pages, burden_pages)  # issue 7
+    pages += (feedback_pages, burden_pages)
     pages += (registers_pages,)  # registers (台账)
     for router in pages:
         app.include_router(router, include_in_schema=False)  # HTML pages are not part of the JSON API
     for router in (orgunits_api, catalog_api, specs_api, values_api, reports_api, ledger_api):
         app.include_router(router)
-    app.include_router(feedback_api)  # issue 7
+    app.include_router(feedback_api)
     app.include_router(registers_api)  # registers (台账)
     return app
