@@ -24,7 +24,10 @@ app.add_typer(db_app, name="db")
 app.add_typer(orgunit_app, name="orgunit")
 app.add_typer(catalog_app, name="catalog")
 app.add_typer(user_app, name="user")
-console = Console()
+WIDE_OUTPUT = 200
+# Piped or redirected output keeps whole table cells (Chinese names, hidden-sender marks) instead of
+# squeezing them into 80 columns.
+console = Console(width=None if sys.stdout.isatty() else WIDE_OUTPUT)
 errors = Console(stderr=True)
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import uvicorn
 
-from conftest import fresh_database_url
+from databases import fresh_database_url
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 REQUIRE = os.environ.get("FILLONCE_REQUIRE_BROWSER", "") in {"1", "true", "yes"}

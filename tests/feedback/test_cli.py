@@ -22,7 +22,6 @@ runner = CliRunner()
 def database(tmp_path, monkeypatch, fixed_now):
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     monkeypatch.setenv("FILLONCE_DATABASE_URL", url)
-    monkeypatch.setenv("COLUMNS", "200")  # a wide terminal: rich would shorten the cells otherwise
     engine = make_engine(url)
     migrate.upgrade(engine)
     with Session(engine, expire_on_commit=False) as db:

@@ -10,7 +10,7 @@ import time
 import pytest
 from sqlalchemy import func, select
 
-from conftest import fresh_database_url
+from databases import fresh_database_url
 from fillonce.core import migrate
 from fillonce.core.config import load_settings
 from fillonce.core.db import make_engine, make_session_factory

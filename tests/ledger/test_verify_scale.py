@@ -7,7 +7,7 @@ the rolled-back story."""
 import pytest
 from sqlalchemy import text
 
-from conftest import fresh_database_url
+from databases import fresh_database_url
 from fillonce.accounts.system import INSTALLER
 from fillonce.core import migrate
 from fillonce.core.config import load_settings

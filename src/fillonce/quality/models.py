@@ -40,8 +40,8 @@ class Finding(Base):
     evidence: Mapped[dict] = mapped_column(JSON, default=dict)  # figures and masked identities only
     status: Mapped[str] = mapped_column(String(12), default="open")
     cleared_on: Mapped[date | None] = mapped_column(Date)  # the run that no longer found it
-    first_seen: Mapped[datetime] = mapped_column(UTCDateTime)
-    last_seen: Mapped[datetime] = mapped_column(UTCDateTime)
+    first_found: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_found: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class Explanation(Base):

@@ -67,7 +67,7 @@ def findings_xlsx(kind: str = "", unit: str = "", period: str = "", status: str 
         (f.id, words["kinds"][f.kind], words["sub_kinds"].get(f.sub_kind, f.sub_kind),
          units[f.org_unit_id].code if f.org_unit_id else "", units[f.org_unit_id].name_zh if f.org_unit_id else "",
          f.period, f.message_en if who.language == "en" else f.message_zh, words["statuses"][f.status],
-         f.first_seen.date(), f.last_seen.date()) for f in rows])
+         f.first_found.date(), f.last_found.date()) for f in rows])
     return Response(body, media_type=XLSX_MEDIA_TYPE,
                     headers={"Content-Disposition": 'attachment; filename="quality-findings.xlsx"'})
 

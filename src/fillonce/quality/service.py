@@ -84,14 +84,14 @@ def _upsert(db: Session, period_id: str, found: list[context.Found]) -> tuple[in
         finding = existing.get(key)
         if finding is None:
             finding = Finding(fingerprint=key, kind=SUB_KINDS[item.sub_kind], sub_kind=item.sub_kind,
-                              org_unit_id=item.unit_id, period=period_id, first_seen=now, status="open")
+                              org_unit_id=item.unit_id, period=period_id, first_found=now, status="open")
             db.add(finding)
             new += 1
         elif finding.status == "cleared":
             finding.status, finding.cleared_on = ("explained" if finding.id in explained else "open"), None
         finding.element_id, finding.spec_id, finding.department_id = item.element_id, item.spec_id, item.department_id
         finding.message_zh, finding.message_en = item.message.zh, item.message.en
-        finding.evidence, finding.last_seen = item.evidence, now
+        finding.evidence, finding.last_found = item.evidence, now
     cleared = 0
     for key, finding in existing.items():
         if key not in seen and finding.status != "cleared":
