@@ -48,7 +48,7 @@ def _plans(runtime, period) -> list[tuple[str, dict]]:
     with runtime.session() as db:
         for unit in [u for u in orgunits.subtree(db, orgunits.roots(db)[0], level=4)][:REPORTERS]:
             form = forms.one_form(db, unit, period)
-            values = _values(form, _profile(rng, {}), rng)
+            values = _values(form, _profile(rng, {}), rng, {})
             plans.append((unit.code, {f"{code}|{option}": str(v) for (code, option), v in values.items()}))
     return plans
 

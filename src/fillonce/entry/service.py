@@ -231,7 +231,7 @@ def submit_form(db: Session, actor: Actor, unit_code: str, period_id: str,
     unit = orgunits.get(db, unit_code)
     authorize(actor, "entry.edit", unit)
     period = parse_period(period_id)
-    form = forms.one_form(db, unit, period)
+    form = forms.one_form(db, unit, period, figures=False)
     where = f"{unit.name_zh} {period.id}"
     if not form.specs:
         raise ValidationError(Text(f"{where}：本期没有需要填报的报表", f"{where}: nothing is asked for this period"))
@@ -326,7 +326,7 @@ def reopen(db: Session, actor: Actor, unit_code: str, period_id: str, reason: st
     """A department whose spec is in the form opens a closed period again for one unit, with a reason."""
     unit = orgunits.get(db, unit_code)
     period = parse_period(period_id)
-    specs = forms.one_form(db, unit, period).specs
+    specs = forms.one_form(db, unit, period, figures=False).specs
     authorize(actor, "entry.reopen", {s.department_id for s in specs})
     if not reason.strip():
         raise ValidationError(Text("重新开放须说明原因", "reopening needs a reason"))

@@ -49,7 +49,7 @@ def _check_sheet(db: Session, actor: Actor, sheet: SheetValues, filename: str) -
         period = parse_period(sheet.period)
     except FillonceError as exc:
         return [_problem(where, str(exc), exc.in_("en"))], None
-    form = forms.one_form(db, unit, period)
+    form = forms.one_form(db, unit, period, figures=False)
     if fingerprint(form) != sheet.fingerprint:
         return [_problem(where, "表格是按旧版报表下载的（报表或填报项目已更新），请重新下载后填写",
                          "the workbook was made from an older version of the specs; download it again")], None

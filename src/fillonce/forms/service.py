@@ -163,11 +163,14 @@ def _assemble(unit: OrgUnit, period: Period, specs: list[Spec], previous: dict[t
     return OneForm(unit, period, specs, dict(sorted(topics.items())), computed, burden)
 
 
-def one_form(db: Session, unit: OrgUnit, period: Period) -> OneForm:
+def one_form(db: Session, unit: OrgUnit, period: Period, figures: bool = True) -> OneForm:
+    """`figures=False`: without the registers' figures for the bound fields, which checking, submitting
+    and reopening never read (computing them is most of the cost of building a village's form)."""
     specs = [s for s in published_for(db, period) if applies(s, unit, period)]
     element_ids = sorted({f.element_id for s in specs for f in s.fields if f.element_id})
     previous = _previous_values(db, [unit.id], period, element_ids).get(unit.id, {})
-    return _with_register_figures(db, period, [_assemble(unit, period, specs, previous)], within=unit)[0]
+    form = _assemble(unit, period, specs, previous)
+    return _with_register_figures(db, period, [form], within=unit)[0] if figures else form
 
 
 def one_forms(db: Session, units: Sequence[OrgUnit], period: Period,

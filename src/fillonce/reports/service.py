@@ -7,11 +7,11 @@ report says how complete it is and which figures are provisional (from units tha
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
+import orjson
 from sqlalchemy import Float, String, case, cast, func, select
 from sqlalchemy.orm import Session
 
@@ -165,7 +165,7 @@ def _gathered(db: Session, plan: _Plan, unit_ids: list[int], periods: list[str],
         if elements is not None:
             query = query.where(DataValue.element_id.in_(sorted(elements)))
         for period_id, unit_id, gathered in db.execute(query):
-            yield period_id, unit_id, json.loads(gathered)
+            yield period_id, unit_id, orjson.loads(gathered)
 
 
 def _finer_periods(db: Session, period: Period) -> list[str]:
@@ -189,7 +189,7 @@ def _parts(figures: dict[str, float | None]) -> dict[int, float]:
 def _unit_vector(plan: _Plan, figures: dict[str, float | None]) -> list[float | None]:
     """A reporting unit's figures in column order; a total given only by its parts (another form asked
     it divided), or a divided field's total, is the sum of the parts."""
-    vector = [figures.get(key) for key in plan.lookups]
+    vector = list(map(figures.get, plan.lookups))
     if None in vector:
         parts = None
         for n in plan.totals:
