@@ -3,11 +3,7 @@ catalogue element."""
 
 from __future__ import annotations
 
-import json
-import secrets
 import shutil
-import tempfile
-import time
 from pathlib import Path
 
 from fastapi import APIRouter, Depends, Form, Request, UploadFile
@@ -19,32 +15,21 @@ from fillonce.accounts.permissions import authorize
 from fillonce.audit.inventory import audit_files, write_duplicate_map_xlsx
 from fillonce.catalog import service as catalog
 from fillonce.catalog.models import AGGREGATIONS, VALUE_TYPES
-from fillonce.core.errors import NotFound, ValidationError
+from fillonce.core.errors import ValidationError
 from fillonce.core.i18n import Text
 from fillonce.core.tables import XLSX_MEDIA_TYPE
 from fillonce.web.deps import Visitor, check_csrf, get_db, render, signed_in
+from fillonce.web.private_uploads import PrivateUploads
 
 router = APIRouter()
-WORK = Path(tempfile.gettempdir()) / "fillonce-audits"
+UPLOADS = PrivateUploads("fillonce-audits", Text("找不到这次盘点，请重新上传", "this audit is gone; upload the forms again"))
 MAX_FILES = 100
 MAX_BYTES = 20 * 1024 * 1024
-KEEP_SECONDS = 3600
 
 
 def _folder(who: Visitor, token: str) -> Path:
     """An audit's uploads, readable only by the account that made it."""
-    folder = WORK / token
-    owner = folder / "owner.json"
-    if not token.isalnum() or not owner.exists() or json.loads(owner.read_text())["account"] != who.actor.account_id:
-        raise NotFound(Text("找不到这次盘点，请重新上传", "this audit is gone; upload the forms again"))
-    return folder
-
-
-def _sweep() -> None:
-    if WORK.exists():
-        for folder in WORK.iterdir():
-            if time.time() - folder.stat().st_mtime > KEEP_SECONDS:
-                shutil.rmtree(folder, ignore_errors=True)
+    return UPLOADS.folder(who.actor.account_id, token)
 
 
 async def _save(files: list[UploadFile], folder: Path) -> None:
@@ -76,11 +61,8 @@ def audit_page(request: Request, db: Session = Depends(get_db), who: Visitor = D
 async def run_audit(request: Request, files: list[UploadFile], db: Session = Depends(get_db),
                     who: Visitor = Depends(signed_in)):
     authorize(who.actor, "audit.run")
-    _sweep()
-    token = secrets.token_hex(16)
-    folder = WORK / token
-    folder.mkdir(parents=True)
-    (folder / "owner.json").write_text(json.dumps({"account": who.actor.account_id}))
+    folder = UPLOADS.new(who.actor.account_id)
+    token = folder.name
     try:
         await _save(files, folder)
     except ValidationError:

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import json
-import secrets
 import shutil
-import tempfile
-import time
 from pathlib import Path
 from urllib.parse import quote
 
@@ -32,12 +28,12 @@ from fillonce.web.deps import (
     status_of,
     visitor,
 )
+from fillonce.web.private_uploads import PrivateUploads
 
 router = APIRouter()
 api = APIRouter(prefix="/api/v1/registers", tags=["registers"])
-WORK = Path(tempfile.gettempdir()) / "fillonce-register-imports"
+UPLOADS = PrivateUploads("fillonce-register-imports", Text("找不到这次导入，请重新上传", "this import is gone; upload the file again"))
 MAX_BYTES = 200 * 1024 * 1024
-KEEP_SECONDS = 3600
 PREVIEW = 100
 
 
@@ -155,18 +151,7 @@ def reveal(record_id: int, request: Request, db: Session = Depends(get_db), who:
 
 def _folder(who: Visitor, token: str) -> Path:
     """A rejected upload kept for its error report and a second try, only for the account that sent it."""
-    folder = WORK / token
-    owner = folder / "owner.json"
-    if not token.isalnum() or not owner.exists() or json.loads(owner.read_text())["account"] != who.actor.account_id:
-        raise NotFound(Text("找不到这次导入，请重新上传", "this import is gone; upload the file again"))
-    return folder
-
-
-def _sweep() -> None:
-    if WORK.exists():
-        for folder in WORK.iterdir():
-            if time.time() - folder.stat().st_mtime > KEEP_SECONDS:
-                shutil.rmtree(folder, ignore_errors=True)
+    return UPLOADS.folder(who.actor.account_id, token)
 
 
 def _import_page(request: Request, who: Visitor, register, **context):
@@ -181,7 +166,7 @@ def import_page(code: str, request: Request, db: Session = Depends(get_db), who:
 
 
 def _load(request: Request, db: Session, who: Visitor, register, folder: Path, good_rows_only: bool):
-    meta = json.loads((folder / "owner.json").read_text())
+    meta = UPLOADS.meta(folder)
     path = folder / meta["stored"]
     try:
         result = loading.import_file(db, who.actor, register.code, path, good_rows_only, file_name=meta["name"])
@@ -192,7 +177,7 @@ def _load(request: Request, db: Session, who: Visitor, register, folder: Path, g
     shutil.rmtree(folder, ignore_errors=True)
     if result.problems:
         folder.mkdir(parents=True, mode=0o700)
-        (folder / "owner.json").write_text(json.dumps(meta))
+        UPLOADS.write_meta(folder, meta)
         (folder / "errors.xlsx").write_bytes(loading.error_report_xlsx(result.problems))
     return render(request, who, "registers/loaded.html", register=register, load=result.load,
                   problems=result.problems, token=folder.name if result.problems else None,
@@ -204,13 +189,11 @@ async def upload(code: str, request: Request, file: UploadFile, good_rows_only: 
                  db: Session = Depends(get_db), who: Visitor = Depends(signed_in)):
     register = registers.get(db, who.actor, code)
     authorize(who.actor, "register.load", register)
-    _sweep()
     name = Path(file.filename or "register.csv").name
     if Path(name).suffix.lower() not in {".csv", ".xlsx"}:
         raise ValidationError(Text(f"{name}：只接受 .xlsx 或 .csv 文件", f"{name}: only .xlsx or .csv files are accepted"))
-    folder = WORK / secrets.token_hex(16)
-    folder.mkdir(parents=True, mode=0o700)  # the upload holds clear ID numbers: its owner's eyes only
     stored = "upload" + Path(name).suffix.lower()
+    folder = UPLOADS.new(who.actor.account_id, name=name, stored=stored)  # clear ID numbers: its owner's eyes only
     size = 0
     with (folder / stored).open("wb") as handle:
         while chunk := await file.read(1 << 20):
@@ -219,7 +202,6 @@ async def upload(code: str, request: Request, file: UploadFile, good_rows_only: 
                 shutil.rmtree(folder, ignore_errors=True)
                 raise ValidationError(Text(f"{name}：文件超过 200 MB", f"{name}: the file is larger than 200 MB"))
             handle.write(chunk)
-    (folder / "owner.json").write_text(json.dumps({"account": who.actor.account_id, "name": name, "stored": stored}))
     return _load(request, db, who, register, folder, good_rows_only)
 
 

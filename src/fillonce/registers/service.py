@@ -13,6 +13,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from fillonce.accounts import service as accounts
 from fillonce.accounts.models import Department
 from fillonce.accounts.permissions import Actor, authorize, can
 from fillonce.catalog.models import DataElement
@@ -83,13 +84,6 @@ def _column_problems(db: Session, columns: Sequence[ColumnInput]) -> list[Text]:
     return problems
 
 
-def _department(db: Session, code: str) -> Department:
-    department = db.scalar(select(Department).where(Department.code == code))
-    if department is None:
-        raise NotFound(Text(f"没有代码为 {code} 的部门", f"no department {code}"))
-    return department
-
-
 def _stored_columns(columns: Sequence[ColumnInput]) -> list[dict]:
     # Required person fields are required whatever the definition says.
     return [{"header": c.header.strip(), "field": c.field.strip(),
@@ -99,7 +93,7 @@ def _stored_columns(columns: Sequence[ColumnInput]) -> list[dict]:
 @write_service
 def define(db: Session, actor: Actor, data: RegisterInput) -> Register:
     """Create a register, or change an existing one's names, group and mapping (its records stay)."""
-    department = _department(db, data.department_code)
+    department = accounts.get_department(db, data.department_code)
     authorize(actor, "register.define", department)
     problems = [] if CODE_PATTERN.match(data.code or "") else [
         Text(f"名册代码 {data.code!r} 无效（大写字母开头，最长 32 位）", f"register code {data.code!r} is invalid")]
