@@ -37,6 +37,7 @@ def test_near_identical_people_with_different_ids(story, dibao, write_csv):
     loading.import_file(story.db, story.erin, "DIBAO", write_csv(rows))
     [found] = duplicates.find_duplicates(story.db, kinds=("fuzzy_person",))
     assert found.unit_codes == ("V1", "V2") and "刘桂兰" not in found.evidence.zh
+    assert "1950年生" in found.evidence.zh and "1950-03-08" not in found.evidence.zh  # a whole date would name her
 
 
 def test_the_same_person_in_two_exclusive_registers(story, dibao, write_csv):

@@ -124,11 +124,13 @@ def _fuzzy_people(db: Session, registers: dict, units: dict, register_id: int | 
 
 
 def _fuzzy(registers: dict, units: dict, a, b) -> Duplicate:
-    both = f"{a.id_masked}/{b.id_masked} {mask_name(a.name)} {a.birth_date}"
+    # Only the birth year: with the masked ID's first and last digits, a whole date would name the person.
+    both = f"{a.id_masked}/{b.id_masked} {mask_name(a.name)}"
+    year = a.birth_date.year
     return Duplicate("fuzzy_person", registers[a.register_id].code, (a.register_id,), (a.org_unit_id, b.org_unit_id),
                      (units[a.org_unit_id], units[b.org_unit_id]), (a.id, b.id),
-                     Text(f"身份证号不同但姓名、出生日期、住址几乎相同：{both}",
-                          f"different ID numbers, near-identical name, birth date and address: {both}"))
+                     Text(f"身份证号不同但姓名、出生日期、住址几乎相同：{both}（{year}年生）",
+                          f"different ID numbers, near-identical name, birth date and address: {both} (born {year})"))
 
 
 def _exclusive_group(db: Session, registers: dict, units: dict, register_id: int | None,
