@@ -45,7 +45,7 @@ class Seeded:
 
 def _write_ledger(db: Session) -> None:
     """The demo is one transaction, whose ledger entries are written when it ends unless written sooner:
-    write them now, so that they carry the moment being replayed and the checks can read them."""
+    write them now, so that the checks, which read the ledger, see the changes made so far."""
     log.flush_pending(db, keys.salt(load_settings()))
 
 
