@@ -21,7 +21,6 @@ import httpx
 
 from bench.common import demo_city, figure
 from fillonce.core.db import utcnow
-from fillonce.core.runtime import open_runtime
 from fillonce.demo.build import DEMO_PASSWORD
 from fillonce.demo.history import _profile, _values
 from fillonce.entry import service as entry
@@ -31,7 +30,7 @@ from fillonce.orgunits import service as orgunits
 from fillonce.periods.ids import MONTHLY, period_of
 
 REPORTERS = 50
-WORKERS = int(os.environ.get("FILLONCE_BENCH_WORKERS", "1"))  # uvicorn processes
+WORKERS = int(os.environ.get("FILLONCE_BENCH_WORKERS", str(os.cpu_count() or 1)))  # uvicorn processes: one per core
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -96,7 +95,7 @@ def _health(base: str, count: int) -> float:
 def _server(workers: int) -> Iterator[tuple[str, int]]:
     """The web app under uvicorn on a free loopback port, as it is deployed; yields its URL and pid."""
     port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "bench.reporters:app_factory",
+    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "fillonce.web.app:app_from_environment",
                                "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
                                "--log-level", "warning"], env=os.environ.copy())
     base = f"http://127.0.0.1:{port}"
@@ -174,9 +173,3 @@ def _p99(seconds: list[float]) -> float:
 def run() -> None:
     with demo_city() as runtime:
         measure(runtime)
-
-
-def app_factory():
-    from fillonce.web.app import create_app
-
-    return create_app(open_runtime())

@@ -103,7 +103,8 @@ def db_revision(message: str) -> None:
 
 @app.command()
 @clear_errors
-def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
+def serve(host: str = "127.0.0.1", port: int = 8000,
+          workers: int = typer.Option(1, min=1, help="工作进程数，建议与 CPU 核数相同 / worker processes, one per core")) -> None:
     """启动网页服务 / serve the web app and the JSON API."""
     import uvicorn
 
@@ -111,7 +112,12 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
 
     runtime = _runtime(upgrade=True)
     console.print(f"fillonce: http://{host}:{port}/  (API: http://{host}:{port}/docs)")
-    uvicorn.run(create_app(runtime), host=host, port=port, log_level="info")
+    if workers == 1:
+        uvicorn.run(create_app(runtime), host=host, port=port, log_level="info")
+        return
+    runtime.engine.dispose()  # each worker opens its own connections
+    uvicorn.run("fillonce.web.app:app_from_environment", factory=True, workers=workers, host=host, port=port,
+                log_level="info")
 
 
 @app.command()

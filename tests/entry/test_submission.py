@@ -4,6 +4,7 @@ anyone can verify; after that, every change needs a reason."""
 import json
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,10 @@ import pytest
 from fillonce.core.config import load_settings
 from fillonce.core.errors import PermissionDenied, ValidationError
 from fillonce.entry import service as entry
+from fillonce.demo.witnesses import start_demo_witnesses
 from fillonce.ledger import log
+from fillonce.ledger import service as ledger
+from fillonce.ledger.verify import verify
 from fillonce.specs.draft import FieldDraft, RuleDraft
 from spec_stories import civil_monthly, publish
 
@@ -65,6 +69,27 @@ def test_the_receipt_verifies_offline_and_catches_altered_values(monthly, tmp_pa
     receipt["values"][0][2] = "9999"
     path.write_text(json.dumps(receipt, ensure_ascii=False), encoding="utf-8")
     assert subprocess.run([sys.executable, str(VERIFIER), str(path)], capture_output=True).returncode == 1
+
+
+def test_the_submission_signs_the_checkpoint_its_receipt_proves_against_and_witnesses_cosign_it(monthly, tmp_path):
+    settings = start_demo_witnesses(replace(load_settings(), key_dir=tmp_path))
+    entry.save_values(monthly.db, monthly.alice, "V1", "202611", GOOD)
+    submission = entry.submit_form(monthly.db, monthly.alice, "V1", "202611")
+    signed = ledger.latest_checkpoint(monthly.db)
+    assert signed.size == log.current_size(monthly.db)  # signed in the submission's own transaction
+    receipt = entry.receipt(monthly.db, settings, submission)
+    assert receipt["checkpoint"].startswith(signed.note)
+    cosigners = {line.split(" ")[1] for line in receipt["checkpoint"][len(signed.note):].splitlines() if line}
+    assert cosigners == {"witness.mzj.example.gov.cn", "witness.wjw.example.gov.cn"}
+    assert verify(monthly.db, settings).ok
+
+
+def test_a_failed_submission_signs_nothing(monthly):
+    entry.save_values(monthly.db, monthly.alice, "V1", "202611", {("POP_REGISTERED", ""): 1200})
+    before = ledger.latest_checkpoint(monthly.db)
+    with pytest.raises(ValidationError):
+        entry.submit_form(monthly.db, monthly.alice, "V1", "202611")
+    assert ledger.latest_checkpoint(monthly.db) == before
 
 
 def test_after_submission_a_change_needs_a_reason(monthly):

@@ -10,7 +10,6 @@ ledgered row changed without a ledger record, so a change without its entry cann
 from __future__ import annotations
 
 import functools
-import threading
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
@@ -19,12 +18,9 @@ from sqlalchemy.orm import Session
 
 from fillonce.core.config import load_settings
 from fillonce.core.errors import FillonceError
+from fillonce.core.writer import WRITER
 from fillonce.ledger import keys, log
-
-# One writer at a time in this process, queued on a lock rather than in the database: SQLite's busy
-# handler polls with sleeps of up to 100 ms, and a writer waiting there holds a pooled connection that
-# readers then queue for. Between processes the database's own lock still decides.
-WRITER = threading.RLock()
+from fillonce.ledger import service as ledger
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -44,7 +40,7 @@ def write_service(fn: Callable[P, R]) -> Callable[P, R]:
         depth = db.info.get(DEPTH, 0)
         if depth == 0:
             db.commit()  # end any read-only transaction, so the write lock is taken first
-            WRITER.acquire()
+            WRITER.acquire(db)
             try:
                 log.lock_head(db)
             except BaseException:
@@ -54,12 +50,15 @@ def write_service(fn: Callable[P, R]) -> Callable[P, R]:
         try:
             result = fn(db, *args, **kwargs)
             if depth == 0:
-                log.flush_pending(db, keys.salt(load_settings()))
+                settings = load_settings()
+                if log.flush_pending(db, keys.salt(settings)) and db.info.pop(log.SIGN_HEAD, False):
+                    ledger.sign_head(db, settings, log.current_size(db))
                 db.commit()
             return result
         except BaseException:
             if depth == 0:
                 log.discard_pending(db)
+                db.info.pop(log.SIGN_HEAD, None)
                 db.info.pop(CHANGED, None)
                 db.rollback()
             raise
@@ -69,6 +68,12 @@ def write_service(fn: Callable[P, R]) -> Callable[P, R]:
                 WRITER.release()
 
     return run
+
+
+def changed_anything(db: Session) -> bool:
+    """Whether this transaction has changed ledgered rows (flushed or not) or queued ledger entries: what
+    it reads may then differ from what other sessions see."""
+    return bool(db.info.get(CHANGED) or db.info.get(log.PENDING) or db.new or db.dirty or db.deleted)
 
 
 def _is_ledgered(instance) -> bool:

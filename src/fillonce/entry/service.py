@@ -18,7 +18,7 @@ from fillonce.catalog.models import DataElement
 from fillonce.core.db import utcnow
 from fillonce.core.errors import Conflict, PermissionDenied, ValidationError
 from fillonce.core.i18n import Text
-from fillonce.core.writepath import WRITER, write_service
+from fillonce.core.writepath import write_service
 from fillonce.entry import checks, deadlines
 from fillonce.entry.models import DataValue, Reopening, Submission
 from fillonce.forms import service as forms
@@ -262,6 +262,7 @@ def submit_form(db: Session, actor: Actor, unit_code: str, period_id: str,
     db.add(submission)
     log.record(db, actor, "form.submit", submission, reason="；".join(submission.explanations.values()) or None,
                details={"values_hash": digest, "values": len(values), "specs": len(form.specs)})
+    log.sign_head_with_change(db)  # the receipt proves against it
     return submission
 
 
@@ -277,11 +278,7 @@ def receipt(db: Session, settings, submission: Submission) -> dict:
     values = values_of(db, submission.org_unit_id, submission.period)
     elements = _codes(db, {element for element, _ in values})
     listed, digest = _values_hash(submission.nonce, values, elements)
-    # Signing a checkpoint that covers the submission is a write: it queues like one, holding no
-    # connection while it waits (the writer ahead of it needs one).
-    db.commit()
-    with WRITER:
-        ledger.checkpoint_covering(db, settings, index)
+    ledger.cosign_latest(db, settings)  # the checkpoint the submission signed, when witnesses are set
     return {"receipt": "fillonce submission receipt v1", "period": submission.period,
             "submitted_at": submission.submitted_at.isoformat(), "values": listed, "nonce": submission.nonce,
             "values_hash": digest, "still_current": digest == submission.values_hash,

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fillonce.catalog.models import DataElement
+from fillonce.core.cache import KeyedCache, shared
 from fillonce.entry.models import DataValue
 from fillonce.indicators.compute import bound_figures
 from fillonce.orgunits.models import OrgUnit
@@ -99,12 +100,24 @@ def published_for(db: Session, period: Period) -> list[Spec]:
                            .order_by(Spec.form_number)))
     held = db.info.setdefault(PUBLISHED, {})
     if period.type not in held or held[period.type][0] != ids:
-        loaded = {spec.id: spec for spec in db.scalars(select(Spec).where(Spec.id.in_(ids)))}
-        held[period.type] = (ids, [loaded[spec_id] for spec_id in ids])
+        held[period.type] = (ids, _shared_specs(db, ids))
     return list(held[period.type][1])
 
 
 PUBLISHED = "published_specs"  # session info: period type -> (spec ids, the specs)
+SPEC_SOURCES = ("spec", "data_element", "category", "department")  # what a published spec shows comes from
+_SHARED_SPECS: KeyedCache[list[Spec]] = KeyedCache(32)
+
+
+def _shared_specs(db: Session, ids: tuple[int, ...]) -> list[Spec]:
+    """Loaded once per process until a spec, the catalogue or a department changes (specs never change
+    once published: changes make new versions)."""
+    return shared(db, _SHARED_SPECS, ids, SPEC_SOURCES, lambda session: _load_specs(session, ids))
+
+
+def _load_specs(db: Session, ids: tuple[int, ...]) -> list[Spec]:
+    loaded = {spec.id: spec for spec in db.scalars(select(Spec).where(Spec.id.in_(ids)))}
+    return [loaded[spec_id] for spec_id in ids]
 
 
 def _options(element: DataElement, category: str | None) -> list[tuple[str, str, str]]:

@@ -18,6 +18,7 @@ from sqlalchemy import Float, case, cast, func, select
 from sqlalchemy.orm import Session
 
 from fillonce.catalog.models import DataElement
+from fillonce.core.cache import KeyedCache, shared
 from fillonce.entry.models import DataValue
 from fillonce.indicators import expressions
 from fillonce.indicators.models import DERIVED_KINDS, Indicator
@@ -71,9 +72,9 @@ def _chains(units: dict[int, Unit]) -> dict[int, list[int]]:
     return chains
 
 
-def _with_dependencies(db: Session, wanted: list[Indicator]) -> list[Indicator]:
+def _with_dependencies(every: list[Indicator], wanted: list[Indicator]) -> list[Indicator]:
     """The wanted indicators and every indicator their ratios and formulas use, in evaluation order."""
-    by_code = {i.code: i for i in db.scalars(select(Indicator))}
+    by_code = {i.code: i for i in every}
     graph: dict[str, set[str]] = {}
     todo = [i.code for i in wanted]
     while todo:
@@ -167,14 +168,19 @@ def _element_figures(db: Session, element: DataElement, period: Period, chains: 
     return result
 
 
+INDICATOR_SOURCES = ("indicator", "register", "data_element", "category", "department")  # what an indicator shows
+_INDICATORS: KeyedCache[list[Indicator]] = KeyedCache(8)
+
+
 def compute(db: Session, period: Period, codes: Iterable[str] | None = None,
             within: OrgUnit | None = None) -> Computation:
     """The figures of these indicators (all when None), with what they use, at every unit open at the
     period's end (only `within`'s subtree when given)."""
-    every = list(db.scalars(select(Indicator).order_by(Indicator.code)))
+    every = shared(db, _INDICATORS, "all", INDICATOR_SOURCES,
+                   lambda session: list(session.scalars(select(Indicator).order_by(Indicator.code))))
     chosen = None if codes is None else set(codes)
     wanted = every if chosen is None else [i for i in every if i.code in chosen]
-    ordered = _with_dependencies(db, wanted)
+    ordered = _with_dependencies(every, wanted)
     units = _units(db, period, within)
     chains = _chains(units)
     values: dict[str, dict[int, Figure]] = {}
@@ -186,14 +192,15 @@ def compute(db: Session, period: Period, codes: Iterable[str] | None = None,
             values[indicator.code] = _distinct(db, indicator, period, within, chains)
     for group in by_register.values():
         values.update(_additive(db, group, period, within, chains))
-    _derive(db, [i for i in ordered if i.kind in DERIVED_KINDS], period, chains, values)
+    answered = {i.element.code: i.code for i in every if i.element is not None}
+    _derive(db, [i for i in ordered if i.kind in DERIVED_KINDS], answered, period, chains, values)
     return Computation(period, units, ordered, values)
 
 
-def _derive(db: Session, derived: list[Indicator], period: Period, chains: dict[int, list[int]],
-            values: dict[str, dict[int, Figure]]) -> None:
-    """Ratios and formulas, in dependency order, at every unit from that unit's figures."""
-    answered = {i.element.code: i.code for i in db.scalars(select(Indicator).where(Indicator.element_id.is_not(None)))}
+def _derive(db: Session, derived: list[Indicator], answered: dict[str, str], period: Period,
+            chains: dict[int, list[int]], values: dict[str, dict[int, Figure]]) -> None:
+    """Ratios and formulas, in dependency order, at every unit from that unit's figures; an element
+    that an indicator answers (`answered`: element code -> indicator code) takes that indicator's figures."""
     for indicator in derived:
         formula = expressions.parsed(indicator)
         columns = {}
@@ -223,11 +230,12 @@ def bound_figures(db: Session, period: Period, element_ids: set[int],
     """For each element an indicator answers: that indicator's figures for the period (element id -> Bound)."""
     if not element_ids:
         return {}
-    answering = list(db.scalars(select(Indicator).where(Indicator.element_id.in_(element_ids))))
-    if not answering:
+    codes = set(db.scalars(select(Indicator.code).where(Indicator.element_id.in_(element_ids))))
+    if not codes:
         return {}
-    result = compute(db, period, [i.code for i in answering], within)
-    return {i.element_id: Bound(i, expressions.describe(i), result.values[i.code]) for i in answering}
+    result = compute(db, period, codes, within)
+    return {i.element_id: Bound(i, expressions.describe(i), result.values[i.code])
+            for i in result.indicators if i.code in codes}
 
 
 def bound_notes(db: Session, fields: Iterable) -> list[str]:

@@ -9,19 +9,20 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from itertools import chain, islice
 from typing import Any
 
-from sqlalchemy import func, select, tuple_, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from fillonce.accounts.permissions import Actor
 from fillonce.core.db import utcnow
 from fillonce.core.iterate import batched
 from fillonce.ledger import merkle
-from fillonce.ledger.models import LedgerEntry, LedgerHead
+from fillonce.ledger.models import LedgerEntry, LedgerHead, LedgerTypeStamp
 
 LEVEL_SHIFT = 48
 INDEX_MASK = (1 << LEVEL_SHIFT) - 1
@@ -30,6 +31,7 @@ ENTRY_VERSION = 1
 EFFECTS = ("write", "delete", "event")
 PENDING = "ledger_pending"
 WRITTEN = "ledger_written"
+SIGN_HEAD = "ledger_sign_head"
 
 
 def canonical_json(value: Any) -> bytes:
@@ -107,6 +109,12 @@ def record(
     )
 
 
+def sign_head_with_change(db: Session) -> None:
+    """Ask that the transaction also sign a checkpoint covering its own entries: a receipt can then
+    prove against it without a second serial write after the change."""
+    db.info[SIGN_HEAD] = True
+
+
 def discard_pending(db: Session) -> None:
     db.info.pop(PENDING, None)
 
@@ -121,15 +129,22 @@ def lock_head(db: Session) -> int:
 
 
 def _previous_indexes(db: Session, keys: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
-    """The latest entry of each object; one row per object, however long its history."""
+    """The latest entry of each object; one row per object, however long its history.
+
+    Asked per object type with a plain `IN` over ids: SQLite answers a row-value `IN` of (type, id) pairs
+    by scanning the whole object index, which made every write cost time in proportion to the log."""
+    ids_by_type: dict[str, list[str]] = {}
+    for object_type, object_id in sorted(keys):
+        ids_by_type.setdefault(object_type, []).append(object_id)
     found: dict[tuple[str, str], int] = {}
-    for chunk in batched(sorted(keys), 400):
-        rows = db.execute(
-            select(LedgerEntry.object_type, LedgerEntry.object_id, func.max(LedgerEntry.idx))
-            .where(tuple_(LedgerEntry.object_type, LedgerEntry.object_id).in_(chunk))
-            .group_by(LedgerEntry.object_type, LedgerEntry.object_id)
-        )
-        found.update(((object_type, object_id), idx) for object_type, object_id, idx in rows)
+    for object_type, ids in ids_by_type.items():
+        for chunk in batched(ids, 500):
+            rows = db.execute(
+                select(LedgerEntry.object_id, func.max(LedgerEntry.idx))
+                .where(LedgerEntry.object_type == object_type, LedgerEntry.object_id.in_(chunk))
+                .group_by(LedgerEntry.object_id)
+            )
+            found.update(((object_type, object_id), idx) for object_id, idx in rows)
     return found
 
 
@@ -190,14 +205,27 @@ def append(db: Session, size: int, entries: list[tuple[bytes, str, str, str]]) -
     levels = merkle.new_complete_levels(size, leaves, node_reader(db))
     nodes = [(node_key(level, index), node) for level, first, hashes in levels if level and level % BAND == 0
              for index, node in enumerate(hashes, start=first)]
+    stamp = secrets.randbits(62)
     cursor = db.connection().connection.cursor()
     try:
         insert_rows(db, cursor, "ledger_entry", ENTRY_COLUMNS, rows)
         if nodes:
             insert_rows(db, cursor, "ledger_node", ("key", "hash"), nodes)
+        cursor.executemany(f"INSERT INTO ledger_type_stamp (object_type, stamp) VALUES ({_placeholders(db, 2)}) "
+                           "ON CONFLICT (object_type) DO UPDATE SET stamp = excluded.stamp",
+                           [(object_type, stamp) for object_type in set(object_types)])
     finally:
         cursor.close()
     db.execute(update(LedgerHead).where(LedgerHead.id == 1).values(size=size + len(entries)))
+
+
+def type_stamps(db: Session, object_types: Iterable[str]) -> tuple[int, ...]:
+    """The stamps of these object types (-1 for none yet), in their order: a cache keyed on them sees
+    every change of those kinds, since every change is an entry."""
+    wanted = tuple(object_types)
+    found = dict(db.execute(select(LedgerTypeStamp.object_type, LedgerTypeStamp.stamp)
+                            .where(LedgerTypeStamp.object_type.in_(wanted))).all())
+    return tuple(found.get(object_type, -1) for object_type in wanted)
 
 
 def insert_rows(db: Session, cursor, table: str, columns: tuple[str, ...], rows: Iterable[tuple]) -> None:

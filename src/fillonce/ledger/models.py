@@ -17,6 +17,18 @@ class LedgerHead(Base):
     size: Mapped[int] = mapped_column(BigInteger)
 
 
+class LedgerTypeStamp(Base):
+    """A random stamp per object type, drawn anew by every append with an entry of that type: a process
+    tells in one small read whether anything of a kind (specs, the catalogue, registers…) changed since
+    it cached it. Random, not the entry's index, so that a rolled-back change never leaves a stamp that
+    a later, different change could repeat."""
+
+    __tablename__ = "ledger_type_stamp"
+
+    object_type: Mapped[str] = mapped_column(String(40), primary_key=True)
+    stamp: Mapped[int] = mapped_column(BigInteger)
+
+
 class LedgerEntry(Base):
     __tablename__ = "ledger_entry"
     __table_args__ = (Index("ix_ledger_entry_object", "object_type", "object_id", "idx"),)

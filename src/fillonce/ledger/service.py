@@ -14,6 +14,7 @@ from fillonce.accounts.permissions import Actor, authorize
 from fillonce.core.config import Settings
 from fillonce.core.db import utcnow
 from fillonce.core.errors import NotFound
+from fillonce.core.writer import WRITER
 from fillonce.core.i18n import Text
 from fillonce.ledger import keys, log, merkle, note
 from fillonce.ledger.checkpoint import Checkpoint as CheckpointBody
@@ -35,17 +36,24 @@ def latest_checkpoint(db: Session) -> Checkpoint | None:
 def make_checkpoint(db: Session, settings: Settings) -> Checkpoint:
     """Sign the current tree head; the same head is never signed twice."""
     db.commit()  # a fresh transaction, so that taking the write lock is its first statement
-    size = log.lock_head(db)
-    latest = latest_checkpoint(db)
-    if latest is not None and latest.size == size:
+    with WRITER.of(db):
+        size = log.lock_head(db)
+        latest = latest_checkpoint(db)
+        if latest is not None and latest.size == size:
+            db.commit()
+            return latest
+        checkpoint = sign_head(db, settings, size)
         db.commit()
-        return latest
+    return checkpoint
+
+
+def sign_head(db: Session, settings: Settings, size: int) -> Checkpoint:
+    """Sign the tree of `size` entries in the caller's transaction, which holds the log's write lock."""
     root = log.root_at(db, size)
     body = CheckpointBody(settings.ledger_origin, size, root)
     signed = sign_checkpoint(body, note.parse_signer_key(keys.signer_key(settings)))
     checkpoint = Checkpoint(size=size, root=root, note=signed, at=utcnow())
     db.add(checkpoint)
-    db.commit()
     return checkpoint
 
 
@@ -74,7 +82,7 @@ def _witnessed_size(db: Session, witness_name: str) -> int:
 
 def collect_cosignatures(db: Session, settings: Settings, checkpoint: Checkpoint) -> list[str]:
     """Ask every configured witness to cosign; a witness that refuses is logged loudly, not fatal."""
-    failures = []
+    failures: list[str] = []
     for url, verifier_key in settings.witnesses:
         name = verifier_key.split("+", 1)[0]
         old_size = _witnessed_size(db, name)
@@ -84,11 +92,21 @@ def collect_cosignatures(db: Session, settings: Settings, checkpoint: Checkpoint
             logger.error("witness %s refused checkpoint %s: %s", url, checkpoint.size, exc)
             failures.append(f"{url}: {exc}")
             continue
-        for line in lines:
-            db.add(Cosignature(checkpoint_id=checkpoint.id, witness=line[2:].split(" ", 1)[0], line=line,
-                               at=utcnow()))
-    db.commit()
+        db.commit()  # end the reads: the cosignatures are written in a fresh transaction
+        with WRITER.of(db):  # the witness was asked outside the turn: other writers need not wait for it
+            db.add_all(Cosignature(checkpoint_id=checkpoint.id, witness=line[2:].split(" ", 1)[0], line=line,
+                                   at=utcnow()) for line in lines)
+            db.commit()
     return failures
+
+
+def cosign_latest(db: Session, settings: Settings) -> None:
+    """Collect the witnesses' cosignatures of the latest checkpoint if it has none yet."""
+    if not settings.witnesses:
+        return
+    latest = latest_checkpoint(db)
+    if latest is not None and db.scalar(select(func.count()).where(Cosignature.checkpoint_id == latest.id)) == 0:
+        collect_cosignatures(db, settings, latest)
 
 
 def _submit(db: Session, url: str, old_size: int, checkpoint: Checkpoint) -> list[str]:

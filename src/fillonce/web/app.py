@@ -19,7 +19,7 @@ from fillonce.burden.routes import router as burden_pages
 from fillonce.catalog.routes import api as catalog_api
 from fillonce.catalog.routes import router as catalog_pages
 from fillonce.core.errors import FillonceError
-from fillonce.core.runtime import Runtime
+from fillonce.core.runtime import Runtime, open_runtime
 from fillonce.entry.routes import api as values_api
 from fillonce.feedback.routes import api as feedback_api
 from fillonce.feedback.routes import router as feedback_pages
@@ -91,6 +91,11 @@ def _checkpoint_once(runtime: Runtime) -> None:
     with runtime.session() as db:
         ledger.checkpoint_if_due(db, runtime.settings)
         subscriptions.rebuild_due(db, runtime.settings)  # reports whose period has just closed
+
+
+def app_from_environment() -> FastAPI:
+    """The app for `uvicorn --factory` (each worker process of `fillonce serve --workers N` opens its own)."""
+    return create_app(open_runtime())
 
 
 def create_app(runtime: Runtime) -> FastAPI:
