@@ -16,6 +16,7 @@ from typing import IO
 from xml.sax.saxutils import escape, quoteattr
 
 PLAIN, TITLE, HEAD, TOTAL = 0, 1, 2, 3  # indices in CELL_FORMATS
+COMPRESSION_LEVEL = 1  # half the time of zlib's default 6, for a file a quarter bigger (docs/PERFORMANCE.md)
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -119,10 +120,10 @@ class Sheet:
 
 
 class Workbook:
-    """Sheets are written one after the other into the zip; the workbook's parts that list them last."""
+    """Sheets are written into the zip one after the other; close() adds the parts that list them."""
 
-    def __init__(self, output: IO[bytes], compresslevel: int = 1):  # 1: half the time of 6, a quarter bigger
-        self._zip = zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED, compresslevel=compresslevel)
+    def __init__(self, output: IO[bytes]):
+        self._zip = zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESSION_LEVEL)
         self._names: list[str] = []
 
     @contextmanager
