@@ -139,8 +139,7 @@ def _xlsxwriter_cells(report: reports.Report) -> None:
     sheet = book.add_worksheet()
     keys = [c.key for c in report.columns]
     for number, row in enumerate(report.rows, 4):
-        sheet.write_row(number, 0, [row.unit.code, row.unit.name_zh, f"{row.submitted}/{row.units}",
-                                    "暂定" if row.provisional else "", *[row.values.get(key) for key in keys]])
+        sheet.write_row(number, 0, [*render._label(report, row), *[row.values.get(key) for key in keys]])
     book.close()
 
 
