@@ -1,12 +1,15 @@
 """A city-wide report: 3,000 villages × 200 elements for one period, at every level of the tree, beside
-loading the same values into pandas and pivoting them; and its xlsx download."""
+loading the same values into pandas and pivoting them; and its xlsx download, beside the same report as csv
+and XlsxWriter writing the same cells."""
 
 from __future__ import annotations
 
+import io
 import os
 import random
 import time
 import tracemalloc
+from dataclasses import replace
 
 from sqlalchemy import insert, select
 
@@ -105,19 +108,45 @@ def run() -> None:
             start = time.perf_counter()
             report = reports.build(db, INSTALLER, spec_id, PERIOD, 4)
             built = time.perf_counter() - start
-            start, cpu = time.perf_counter(), time.process_time()
-            body = render.xlsx(report, "checkpoint\n")
-            written = time.perf_counter() - start
-            print(f"# city_report: xlsx writing CPU time {time.process_time() - cpu:.2f} s", flush=True)
-            tracemalloc.start()  # a second, traced run: tracing slows allocation, so it is not timed
-            render.xlsx(report, "checkpoint\n")
-            peak = tracemalloc.get_traced_memory()[1] / 2**20
-            tracemalloc.stop()
-            start = time.perf_counter()
-            render.csv_text(report)
-            csv_seconds = time.perf_counter() - start
+        start, cpu = time.perf_counter(), time.process_time()
+        body = render.xlsx(report, "checkpoint\n")
+        written, written_cpu = time.perf_counter() - start, time.process_time() - cpu
+        start, cpu = time.perf_counter(), time.process_time()
+        _xlsxwriter_cells(report)
+        xlsxwriter_seconds, xlsxwriter_cpu = time.perf_counter() - start, time.process_time() - cpu
+        print(f"# city_report: xlsx writing CPU time {written_cpu:.2f} s, XlsxWriter's {xlsxwriter_cpu:.2f} s; load "
+              f"average {os.getloadavg()[0]:.1f}", flush=True)
+        start = time.perf_counter()
+        render.csv_text(report)
+        csv_seconds = time.perf_counter() - start
+        peak, quarter = _peak_beyond_file(report), _peak_beyond_file(replace(report, rows=report.rows[:VILLAGES // 4]))
         print(f"# city_report: xlsx {len(body) / 2**20:.1f} MiB, report built in {built:.2f} s", flush=True)
         figure("city_report", "xlsx_download_seconds", built + written, "s", "the same report as csv, s",
                built + csv_seconds, goal="< 3 s", met=built + written < 3, higher_is_better=False)
-        figure("city_report", "xlsx_writer_peak_mib", peak, "MiB", "size of the xlsx file, MiB", len(body) / 2**20,
-               goal="constant memory (XlsxWriter constant_memory)", met=peak < 50, higher_is_better=False)
+        figure("city_report", "xlsx_writing_seconds", written, "s",
+               "XlsxWriter constant_memory writing the same cells, unformatted, s", xlsxwriter_seconds,
+               goal="≤ 1 s", met=written <= 1, higher_is_better=False)
+        figure("city_report", "xlsx_writer_peak_beyond_file_mib", peak, "MiB",
+               f"the same at {VILLAGES // 4} rows, MiB", quarter, goal="constant memory: not growing with the rows",
+               met=peak < quarter + 1, higher_is_better=False)
+
+
+def _xlsxwriter_cells(report: reports.Report) -> None:
+    """The baseline: XlsxWriter's constant-memory mode writing the same rows, without the form around them."""
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(io.BytesIO(), {"constant_memory": True, "in_memory": False})
+    sheet = book.add_worksheet()
+    keys = [c.key for c in report.columns]
+    for number, row in enumerate(report.rows, 4):
+        sheet.write_row(number, 0, [*render._label(report, row), *[row.values.get(key) for key in keys]])
+    book.close()
+
+
+def _peak_beyond_file(report: reports.Report) -> float:
+    """The writer's peak of traced memory above the file it returns, MiB (tracing slows allocation: not timed)."""
+    tracemalloc.start()
+    body = render.xlsx(report, "checkpoint\n")
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return (peak - len(body)) / 2**20

@@ -83,6 +83,39 @@ def test_every_download_is_a_transmission_with_the_files_hash_and_provenance(fil
     assert rows[0][:3] == ["code", "unit", "submitted"] and rows[1][0] == "S1"
 
 
+def test_the_xlsx_is_laid_out_like_the_departments_form(filled):
+    from fillonce.reports import render
+
+    report = reports.build(filled.db, filled.frank, filled.spec.id, "202611")
+    book = load_workbook(io.BytesIO(render.xlsx(report, "检查点 42\n签名 abc\n")))
+    sheet = book["民统月01表"]
+    last = sheet.cell(4, 4 + len(report.columns)).column_letter
+    assert sheet.merged_cells.ranges and sorted(map(str, sheet.merged_cells.ranges)) == [f"A1:{last}1", f"A2:{last}2"]
+    assert sheet["A1"].value == "城乡低保情况月报" and sheet["A1"].font.b and sheet["A1"].font.sz == 14
+    assert sheet["A2"].value == "表号：民统月01表　制表机关：民政局　批准文号：青统制〔2026〕1号　有效期至：长期"
+    assert sheet["A3"].value == "报告期：2026年11月　第 1 版　已报送 1/3"
+    header = [c.value for c in sheet[4]]
+    assert header[:4] == ["代码", "单位", "已报送/应报送", "状态"] and "低保率（%）" in header
+    assert all(c.font.b and c.fill.fgColor.rgb == "FFF0F3F6" and c.alignment.wrap_text and c.border.left.style == "thin"
+               for c in sheet[4])
+    pop, rate, persons = (header.index(label) for label in ("户籍人口（人）", "低保率（%）", "最低生活保障人数（人）"))
+    villages = [[c.value for c in row] for row in sheet.iter_rows(min_row=5, max_row=7)]
+    assert [r[:4] for r in villages] == [["V1", "杨柳社区", "1/1", None], ["V2", "东湖社区", "0/1", "暂定"],
+                                        ["V3", "石桥村", "0/1", "暂定"]]
+    assert [r[pop] for r in villages] == [1000, 3000, 500] and [r[rate] for r in villages] == [2, 1, None]
+    assert villages[2][persons] is None  # no figure: an empty cell, not 0
+    total = sheet[8]
+    assert [c.value for c in total[:4]] == [None, "合计", "1/3", "暂定"] and total[pop].value == 4500
+    assert total[rate].value == pytest.approx(50 / 4500 * 100, abs=1e-4) and isinstance(total[rate].value, float)
+    assert all(c.font.b and c.border.top.style == "thin" for c in total)
+    grid = sheet.conditional_formatting
+    assert [str(r.sqref) for r in grid] == [f"A5:{last}7"] and next(iter(grid)).rules[0].dxf.border.left.style == "thin"
+    widths = sheet.column_dimensions
+    assert (round(widths["A"].width), round(widths["B"].width), round(widths["C"].width)) == (17, 21, 13)
+    lines = [row[0] for row in book["来源"].values]
+    assert lines == render.provenance_lines(report, "检查点 42\n签名 abc\n") and lines[-2:] == ["检查点 42", "签名 abc"]
+
+
 def test_the_report_pages_and_the_api(filled, client, sign_in):
     token = sign_in("erin")
     page = client.get(f"/reports/{filled.spec.id}?period=202611")

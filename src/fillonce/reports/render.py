@@ -8,11 +8,10 @@ import json
 import zipfile
 from pathlib import Path
 
-import xlsxwriter
-
 from fillonce.core.errors import ValidationError
 from fillonce.core.i18n import Text
 
+from fillonce.reports import xlsx_stream
 from fillonce.reports.service import Report, Row
 
 def _cell(value: float | None) -> float | int | None:
@@ -38,44 +37,33 @@ def provenance_lines(report: Report, checkpoint_note: str) -> list[str]:
 
 
 def xlsx(report: Report, checkpoint_note: str) -> bytes:
-    """Laid out like the department's own form. Written row by row in XlsxWriter's constant-memory
-    mode, so a city-wide report of thousands of rows never sits in memory as a workbook. Figures are
-    written as they are, with no format of their own: the table's borders come from one conditional
-    format over its whole range, which saves formatting every one of a city's 600,000 cells."""
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"constant_memory": True, "in_memory": False})
-    title = book.add_format({"bold": True, "font_size": 14, "align": "center"})
-    head = book.add_format({"bold": True, "bg_color": "#F0F3F6", "border": 1, "text_wrap": True,
-                            "align": "center", "valign": "vcenter"})
-    grid = book.add_format({"border": 1})
-    total = book.add_format({"border": 1, "bold": True})
-    sheet = book.add_worksheet(report.spec.form_number[:31])
+    """Laid out like the department's own form, with a second sheet saying where it came from. Written row
+    by row into the file, so a city-wide report of thousands of rows never sits in memory as a workbook;
+    the figures carry no format of their own: one conditional format over the table draws its grid."""
     width = 4 + len(report.columns)
     kind = "批准文号" if report.spec.approval_kind == "批准" else "备案文号"
     valid = report.spec.valid_until.strftime("%Y年%m月") if report.spec.valid_until else "长期"
-    sheet.merge_range(0, 0, 0, width - 1, report.spec.title_zh, title)
-    sheet.merge_range(1, 0, 1, width - 1, f"表号：{report.spec.form_number}　制表机关：{report.spec.department.name_zh}　"
-                      f"{kind}：{report.spec.approval_number or '—'}　有效期至：{valid}")
-    sheet.write_row(2, 0, [f"报告期：{report.period.label_zh}　第 {report.spec.version} 版　"
-                           f"已报送 {report.submitted}/{report.expected}"])
-    sheet.write_row(3, 0, ["代码", "单位", "已报送/应报送", "状态",
-                           *[f"{c.label}（{c.unit}）" if c.unit else c.label for c in report.columns]], head)
-    sheet.set_column(0, 0, 16)
-    sheet.set_column(1, 1, 20)
-    sheet.set_column(2, width - 1, 12)
     keys = [c.key for c in report.columns]
-    number = 4
-    for row in report.rows:
-        sheet.write_row(number, 0, _label(report, row))
-        sheet.write_row(number, 4, [row.values.get(key) for key in keys])  # None: an empty cell
-        number += 1
-    if report.rows:
-        sheet.conditional_format(4, 0, number - 1, width - 1, {"type": "formula", "criteria": "TRUE", "format": grid})
-    sheet.write_row(number, 0, ["", "合计", f"{report.total.submitted}/{report.total.units}",
-                                "暂定" if report.total.provisional else "", *_row_values(report, report.total)], total)
-    source = book.add_worksheet("来源")
-    for line_number, line in enumerate(provenance_lines(report, checkpoint_note)):
-        source.write(line_number, 0, line)
+    buffer = io.BytesIO()
+    book = xlsx_stream.Workbook(buffer)
+    with book.sheet(report.spec.form_number, widths=[(0, 0, 16), (1, 1, 20), (2, width - 1, 12)]) as sheet:
+        sheet.merge(sheet.row([report.spec.title_zh], xlsx_stream.TITLE), 0, width - 1)
+        sheet.merge(sheet.row([f"表号：{report.spec.form_number}　制表机关：{report.spec.department.name_zh}　"
+                               f"{kind}：{report.spec.approval_number or '—'}　有效期至：{valid}"]), 0, width - 1)
+        sheet.row([f"报告期：{report.period.label_zh}　第 {report.spec.version} 版　"
+                   f"已报送 {report.submitted}/{report.expected}"])
+        header = sheet.row(["代码", "单位", "已报送/应报送", "状态",
+                            *[f"{c.label}（{c.unit}）" if c.unit else c.label for c in report.columns]], xlsx_stream.HEAD)
+        if report.rows:
+            sheet.grid(header + 1, header + len(report.rows), width - 1)
+        for row in report.rows:
+            values = row.values.get
+            sheet.row([*_label(report, row), *[values(key) for key in keys]])  # None: an empty cell
+        sheet.row(["", "合计", f"{report.total.submitted}/{report.total.units}",
+                   "暂定" if report.total.provisional else "", *_row_values(report, report.total)], xlsx_stream.TOTAL)
+    with book.sheet("来源") as source:
+        for line in provenance_lines(report, checkpoint_note):
+            source.row([line])
     book.close()
     return buffer.getvalue()
 
