@@ -7,7 +7,6 @@ import pytest
 
 from fillonce.catalog import service as catalog
 from fillonce.catalog.service import ElementInput
-from fillonce.core.cache import KeyedCache
 from fillonce.forms import service as forms
 from fillonce.orgunits import service as orgunits
 from fillonce.periods.ids import parse_period
@@ -64,12 +63,3 @@ def test_a_transaction_that_changed_something_reads_its_own_state(published, ses
     form = forms.one_form(published.db, orgunits.get(published.db, "V1"), MONTH)
     assert _item(form, "POP_REGISTERED").element.name_zh == "尚未提交的名称"
     published.db.rollback()
-
-
-def test_the_cache_keeps_the_newest_keys():
-    cache: KeyedCache[int] = KeyedCache(2)
-    cache.put("a", 1)
-    cache.put("b", 2)
-    assert cache.get("a") == 1  # used: now the newest
-    cache.put("c", 3)
-    assert (cache.get("a"), cache.get("b"), cache.get("c")) == (1, None, 3)

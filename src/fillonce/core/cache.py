@@ -46,15 +46,16 @@ def shared(db: Session, cache: KeyedCache[V], name: Hashable, sources: Iterable[
     """What `load(session)` gives, loaded once per process for each state of the `sources` object types.
 
     It is loaded in a session of its own and left detached, so requests on many threads read it without
-    any session; callers never change what they get. A transaction that has changed something loads its
-    own state instead, which other sessions would not see."""
+    any session; callers never change what they get. That session works on the caller's connection, in
+    its transaction: the same snapshot as the stamps, and no second connection taken from the pool while
+    the caller holds one (threads waiting on each other for the pool's last connections would deadlock).
+    A transaction that has changed something loads its own state, which is not for sharing."""
     if changed_anything(db):
         return load(db)
-    bind = db.get_bind()
-    database, sources = str(bind.engine.url), tuple(sources)
-    found = cache.get((database, name, type_stamps(db, sources)))
+    database, sources = str(db.get_bind().engine.url), tuple(sources)
+    key = (database, name, type_stamps(db, sources))
+    found = cache.get(key)
     if found is None:
-        with Session(bind=bind) as loader:  # stamps first: what is loaded is at least as new as they say
-            key = (database, name, type_stamps(loader, sources))
+        with Session(bind=db.connection()) as loader:
             found = cache.put(key, load(loader))
     return found
