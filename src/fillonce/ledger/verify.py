@@ -77,24 +77,27 @@ class Report:
         return min(entries) if entries else None
 
 
-IDX_MARKER = b'"idx":'
 # Fast paths over a whole chunk of bodies joined by newlines (canonical JSON never holds a raw newline).
-# Keys are sorted and `details` is flat, and a quote inside a JSON string is always escaped, so these
-# patterns can only match the entry's own top-level fields.
-IDX_PATTERN = re.compile(rb'"idx":(\d+)')
+# Keys are sorted, `details` is flat and a quote inside a JSON string is always escaped, so these patterns
+# can only match an entry's own top-level fields; `"idx"` always follows `"effect"`, so one scan finds both.
+PLACE_PATTERN = re.compile(rb'"effect":"([a-z]+","idx":\d+)')  # a match: b'write","idx":42'
+PLACE_SEPARATOR = b'","idx":'
+EVENT_PLACE = b'event","idx":%d'
 REPLAY_PATTERN = re.compile(rb'"content_hash":(?:null|"([0-9a-f]*)"),"details":\{(?:[^"{}]|"(?:[^"\\]|\\.)*")*\},'
                             rb'"effect":"(write|delete)",'
                             rb'"idx":\d+,"object":\{"id":(?:null|"([^"]*)"),"type":"([^"]*)"\}')
+REPLAYED_EFFECTS = {b"write", b"delete"}
 
 
-def _own_index(body: bytes) -> int | None:
-    at = body.find(IDX_MARKER)
-    if at < 0:
+def _effects_if_in_place(bodies: bytes, first: int, stop: int) -> set[bytes] | None:
+    """The effects of entries first..stop-1 if each names its own index, in order; else None."""
+    places = PLACE_PATTERN.findall(bodies)
+    if places == list(map(EVENT_PLACE.__mod__, range(first, stop))):
+        return {b"event"}  # the usual run of events, recognised by one comparison
+    parts = [place.partition(PLACE_SEPARATOR) for place in places]
+    if [int(index) for _, _, index in parts] != list(range(first, stop)):
         return None
-    start = at + len(IDX_MARKER)
-    end = body.find(b",", start)
-    digits = body[start:end if end >= 0 else None].rstrip(b"}")
-    return int(digits) if digits.isdigit() else None
+    return {effect for effect, _, _ in parts}
 
 
 # A chunk's stored leaf hashes and bodies as two byte strings, aggregated in index order by the database:
@@ -131,12 +134,10 @@ def _check_range(connection, mark: str, first: int, stop: int) -> ChunkResult:
         stored_leaves, joined = (bytes(column or b"") for column in cursor.fetchone())
         bodies = joined.split(b"\n") if joined else []
         leaves = merkle.leaf_hashes(bodies)
-        if (len(bodies) != stop - first or stored_leaves != b"".join(leaves)
-                or list(map(int, IDX_PATTERN.findall(joined))) != list(range(first, stop))):
+        effects = _effects_if_in_place(joined, first, stop)
+        if len(bodies) != stop - first or stored_leaves != b"".join(leaves) or effects is None:
             return ChunkResult(first, stop, problem=_first_bad_entry(cursor, mark, first, stop))
-        replay = [(f"{object_type.decode()}:{(object_id or b'null').decode()}",
-                   content if effect == b"write" else None)
-                  for content, effect, object_id, object_type in REPLAY_PATTERN.findall(joined)]
+        replay = _replayed_changes(joined) if effects & REPLAYED_EFFECTS else []
         del joined, bodies
         level, nodes = 0, leaves
         while level < CHUNK_LEVEL and nodes:
@@ -151,6 +152,12 @@ def _check_range(connection, mark: str, first: int, stop: int) -> ChunkResult:
         return ChunkResult(first, stop, root=root, replay=replay)
     finally:
         cursor.close()
+
+
+def _replayed_changes(bodies: bytes) -> list[tuple[str, bytes | None]]:
+    """(object key, content hash, or None for a deletion) of each write and delete, in log order."""
+    return [(f"{object_type.decode()}:{(object_id or b'null').decode()}", content if effect == b"write" else None)
+            for content, effect, object_id, object_type in REPLAY_PATTERN.findall(bodies)]
 
 
 def _first_unlike_stored(cursor, mark: str, level: int, first: int, nodes: list[bytes]) -> int | None:
@@ -175,7 +182,7 @@ def _first_bad_entry(cursor, mark: str, first: int, stop: int) -> Problem:
         body = bytes(body)
         if merkle.leaf_hash(body) != bytes(stored_leaf):
             return Problem("entry body does not match its stored leaf hash", entry=idx)
-        if _own_index(body) != idx or body.count(IDX_MARKER) != 1:
+        if _effects_if_in_place(body, idx, idx + 1) is None:
             return Problem("entry is not at the place it was written for (moved or reordered)", entry=idx)
         if b"\n" in body:
             return Problem("entry body is not canonical JSON (it holds a raw line break)", entry=idx)
