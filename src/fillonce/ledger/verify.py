@@ -93,7 +93,7 @@ REPLAYED_EFFECTS = {b"write", b"delete"}
 def _effects_if_in_place(bodies: bytes, first: int, stop: int) -> set[bytes] | None:
     """The effects of entries first..stop-1 if each names its own index, in order; else None."""
     places = PLACE_PATTERN.findall(bodies)
-    if places == list(map(EVENT_PLACE.__mod__, range(first, stop))):
+    if places[:1] == [EVENT_PLACE % first] and places == list(map(EVENT_PLACE.__mod__, range(first, stop))):
         return {b"event"}  # the usual run of events, recognised by one comparison
     fields = PLACE_FIELDS.findall(b"\n".join(places))  # a short scan: the matches alone
     if list(map(int, map(itemgetter(1), fields))) != list(range(first, stop)):
@@ -159,9 +159,10 @@ def _check_range(connection, mark: str, first: int, stop: int) -> ChunkResult:
 def _replayed_changes(bodies: bytes) -> list[tuple[str, bytes | None]]:
     """(object key, content hash, or None once deleted) of each object these entries write or delete, as
     the last of them leaves it: the replay needs no earlier state, and the verifying process has less to apply."""
-    last = {f"{object_type.decode()}:{(object_id or b'null').decode()}": content if effect == b"write" else None
+    last = {(object_type, object_id): content if effect == b"write" else None
             for content, effect, object_id, object_type in REPLAY_PATTERN.findall(bodies)}
-    return list(last.items())
+    return [(f"{object_type.decode()}:{(object_id or b'null').decode()}", state)
+            for (object_type, object_id), state in last.items()]
 
 
 def _first_unlike_stored(cursor, mark: str, level: int, first: int, nodes: list[bytes]) -> int | None:
