@@ -104,10 +104,14 @@ def _effects_if_in_place(bodies: bytes, first: int, stop: int) -> set[bytes] | N
 # A chunk's stored leaf hashes and bodies as two byte strings, aggregated in index order by the database:
 # one row instead of thousands of tuples, which would cost more in garbage collection than in reading.
 # (An aggregate in another order could only make a good chunk fail, never a bad one pass.)
+# The number of stored leaf hashes that are not 32 bytes comes too: in the joined bytes a short one could be
+# made up for by a long neighbour.
 CHUNK_QUERIES = {
-    "?": "SELECT CAST(group_concat(leaf_hash, '') AS BLOB), CAST(group_concat(body, char(10)) AS BLOB) "
+    "?": "SELECT CAST(group_concat(leaf_hash, '') AS BLOB), CAST(group_concat(body, char(10)) AS BLOB), "
+         "sum(length(leaf_hash) <> 32) "
          "FROM (SELECT leaf_hash, body FROM ledger_entry WHERE idx >= ? AND idx < ? ORDER BY idx)",
-    "%s": "SELECT string_agg(leaf_hash, ''::bytea ORDER BY idx), string_agg(body, '\\x0a'::bytea ORDER BY idx) "
+    "%s": "SELECT string_agg(leaf_hash, ''::bytea ORDER BY idx), string_agg(body, '\\x0a'::bytea ORDER BY idx), "
+          "count(*) FILTER (WHERE length(leaf_hash) <> 32) "
           "FROM ledger_entry WHERE idx >= %s AND idx < %s",
 }
 
@@ -133,11 +137,13 @@ def _check_range(connection, mark: str, first: int, stop: int) -> ChunkResult:
     cursor = connection.cursor()
     try:
         cursor.execute(CHUNK_QUERIES[mark], (first, stop))
-        stored_leaves, joined = (bytes(column or b"") for column in cursor.fetchone())
+        stored_leaves, joined, misshapen_leaves = cursor.fetchone()
+        stored_leaves, joined = bytes(stored_leaves or b""), bytes(joined or b"")
         bodies = joined.split(b"\n") if joined else []
         leaves = merkle.leaf_hashes(bodies)
         effects = _effects_if_in_place(joined, first, stop)
-        if len(bodies) != stop - first or stored_leaves != b"".join(leaves) or effects is None:
+        if (misshapen_leaves or len(bodies) != stop - first or stored_leaves != b"".join(leaves)
+                or effects is None):
             return ChunkResult(first, stop, problem=_first_bad_entry(cursor, mark, first, stop))
         replay = _replayed_changes(joined) if effects & REPLAYED_EFFECTS else []
         del joined, bodies
