@@ -86,3 +86,13 @@ def test_a_replaced_checkpoint_signature_is_found(story):
     story.db.execute(text("UPDATE ledger_checkpoint SET note = :n WHERE id = :i"), {"n": forged, "i": checkpoint.id})
     report = _verify(story.db)
     assert any("signature does not verify" in p.what for p in report.problems)
+
+
+def test_a_leaf_hash_cut_short_and_made_up_for_by_its_neighbour_is_named(story):
+    """Joined, the two stored leaf hashes are the right bytes; each alone is not a leaf hash."""
+    leaves = {idx: bytes(leaf) for idx, leaf in story.db.execute(
+        text("SELECT idx, leaf_hash FROM ledger_entry WHERE idx IN (5, 6)"))}
+    for idx, leaf in ((5, leaves[5][:31]), (6, leaves[5][31:] + leaves[6])):
+        story.db.execute(text("UPDATE ledger_entry SET leaf_hash = :leaf WHERE idx = :idx"), {"leaf": leaf, "idx": idx})
+    report = _verify(story.db)
+    assert report.first_bad_entry() == 5 and "leaf hash" in report.problems[0].what

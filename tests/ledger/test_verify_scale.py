@@ -96,3 +96,25 @@ def test_a_forged_node_above_the_chunks_is_named(committed):
     committed.commit()
     report = verifier.verify(committed, load_settings(), workers=2)
     assert report.first_bad_entry() == 5 << 4 and "level 4, index 5" in report.problems[0].what
+
+
+def _entry(idx: int, effect: str, details: dict | None = None) -> bytes:
+    return log.canonical_json({"v": log.ENTRY_VERSION, "idx": idx, "at": "2026-01-01T00:00:00Z", "who": {},
+                               "action": "x", "effect": effect, "object": {"type": "t", "id": str(idx)},
+                               "content_hash": "ab" if effect == "write" else None, "prev": None,
+                               "reason": None, "details": details or {}})
+
+
+@pytest.mark.parametrize("effects", [["event"] * 4, ["event", "write", "event", "delete"]])
+def test_the_place_check_finds_a_swapped_pair_in_a_run_of_events_or_of_mixed_entries(effects):
+    def joined(order):
+        return b"\n".join(_entry(idx, effects[idx - 10]) for idx in order)
+
+    assert verifier._effects_if_in_place(joined([10, 11, 12, 13]), 10, 14) == {e.encode() for e in effects}
+    assert verifier._effects_if_in_place(joined([10, 12, 11, 13]), 10, 14) is None
+    assert verifier._effects_if_in_place(joined([10, 11, 12]), 10, 14) is None
+
+
+def test_an_idx_in_the_details_is_not_taken_for_the_entry_s_place():
+    body = _entry(7, "event", details={"idx": 99})
+    assert verifier._effects_if_in_place(body, 7, 8) == {b"event"}

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
+from operator import itemgetter
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -77,33 +78,40 @@ class Report:
         return min(entries) if entries else None
 
 
-IDX_MARKER = b'"idx":'
 # Fast paths over a whole chunk of bodies joined by newlines (canonical JSON never holds a raw newline).
-# Keys are sorted and `details` is flat, and a quote inside a JSON string is always escaped, so these
-# patterns can only match the entry's own top-level fields.
-IDX_PATTERN = re.compile(rb'"idx":(\d+)')
+# Keys are sorted, `details` is flat and a quote inside a JSON string is always escaped, so these patterns
+# can only match an entry's own top-level fields; `"idx"` always follows `"effect"`, so one scan finds both.
+PLACE_PATTERN = re.compile(rb'"effect":"([a-z]+","idx":\d+)')  # a match: b'write","idx":42'
+PLACE_FIELDS = re.compile(rb'([a-z]+)","idx":(\d+)')  # its effect and index
+EVENT_PLACE = b'event","idx":%d'
 REPLAY_PATTERN = re.compile(rb'"content_hash":(?:null|"([0-9a-f]*)"),"details":\{(?:[^"{}]|"(?:[^"\\]|\\.)*")*\},'
                             rb'"effect":"(write|delete)",'
                             rb'"idx":\d+,"object":\{"id":(?:null|"([^"]*)"),"type":"([^"]*)"\}')
+REPLAYED_EFFECTS = {b"write", b"delete"}
 
 
-def _own_index(body: bytes) -> int | None:
-    at = body.find(IDX_MARKER)
-    if at < 0:
+def _effects_if_in_place(bodies: bytes, first: int, stop: int) -> set[bytes] | None:
+    """The effects of entries first..stop-1 if each names its own index, in order; else None."""
+    places = PLACE_PATTERN.findall(bodies)
+    if places[:1] == [EVENT_PLACE % first] and places == list(map(EVENT_PLACE.__mod__, range(first, stop))):
+        return {b"event"}  # the usual run of events, recognised by one comparison
+    fields = PLACE_FIELDS.findall(b"\n".join(places))  # a short scan: the matches alone
+    if list(map(int, map(itemgetter(1), fields))) != list(range(first, stop)):
         return None
-    start = at + len(IDX_MARKER)
-    end = body.find(b",", start)
-    digits = body[start:end if end >= 0 else None].rstrip(b"}")
-    return int(digits) if digits.isdigit() else None
+    return set(map(itemgetter(0), fields))
 
 
 # A chunk's stored leaf hashes and bodies as two byte strings, aggregated in index order by the database:
 # one row instead of thousands of tuples, which would cost more in garbage collection than in reading.
 # (An aggregate in another order could only make a good chunk fail, never a bad one pass.)
+# The number of stored leaf hashes that are not 32 bytes comes too: in the joined bytes a short one could be
+# made up for by a long neighbour.
 CHUNK_QUERIES = {
-    "?": "SELECT CAST(group_concat(leaf_hash, '') AS BLOB), CAST(group_concat(body, char(10)) AS BLOB) "
+    "?": "SELECT CAST(group_concat(leaf_hash, '') AS BLOB), CAST(group_concat(body, char(10)) AS BLOB), "
+         "sum(length(leaf_hash) <> 32) "
          "FROM (SELECT leaf_hash, body FROM ledger_entry WHERE idx >= ? AND idx < ? ORDER BY idx)",
-    "%s": "SELECT string_agg(leaf_hash, ''::bytea ORDER BY idx), string_agg(body, '\\x0a'::bytea ORDER BY idx) "
+    "%s": "SELECT string_agg(leaf_hash, ''::bytea ORDER BY idx), string_agg(body, '\\x0a'::bytea ORDER BY idx), "
+          "count(*) FILTER (WHERE length(leaf_hash) <> 32) "
           "FROM ledger_entry WHERE idx >= %s AND idx < %s",
 }
 
@@ -111,7 +119,8 @@ CHUNK_QUERIES = {
 @dataclass
 class ChunkResult:
     """What checking entries [first, stop) found: its root if the chunk is a complete subtree of
-    2**CHUNK_LEVEL leaves, its first problem, and (object key, content hash or None) in log order."""
+    2**CHUNK_LEVEL leaves, its first problem, and the last (object key, content hash or None) of each
+    object its entries change."""
 
     first: int
     stop: int
@@ -128,15 +137,15 @@ def _check_range(connection, mark: str, first: int, stop: int) -> ChunkResult:
     cursor = connection.cursor()
     try:
         cursor.execute(CHUNK_QUERIES[mark], (first, stop))
-        stored_leaves, joined = (bytes(column or b"") for column in cursor.fetchone())
+        stored_leaves, joined, misshapen_leaves = cursor.fetchone()
+        stored_leaves, joined = bytes(stored_leaves or b""), bytes(joined or b"")
         bodies = joined.split(b"\n") if joined else []
         leaves = merkle.leaf_hashes(bodies)
-        if (len(bodies) != stop - first or stored_leaves != b"".join(leaves)
-                or list(map(int, IDX_PATTERN.findall(joined))) != list(range(first, stop))):
+        effects = _effects_if_in_place(joined, first, stop)
+        if (misshapen_leaves or len(bodies) != stop - first or stored_leaves != b"".join(leaves)
+                or effects is None):
             return ChunkResult(first, stop, problem=_first_bad_entry(cursor, mark, first, stop))
-        replay = [(f"{object_type.decode()}:{(object_id or b'null').decode()}",
-                   content if effect == b"write" else None)
-                  for content, effect, object_id, object_type in REPLAY_PATTERN.findall(joined)]
+        replay = _replayed_changes(joined) if effects & REPLAYED_EFFECTS else []
         del joined, bodies
         level, nodes = 0, leaves
         while level < CHUNK_LEVEL and nodes:
@@ -151,6 +160,15 @@ def _check_range(connection, mark: str, first: int, stop: int) -> ChunkResult:
         return ChunkResult(first, stop, root=root, replay=replay)
     finally:
         cursor.close()
+
+
+def _replayed_changes(bodies: bytes) -> list[tuple[str, bytes | None]]:
+    """(object key, content hash, or None once deleted) of each object these entries write or delete, as
+    the last of them leaves it: the replay needs no earlier state, and the verifying process has less to apply."""
+    last = {(object_type, object_id): content if effect == b"write" else None
+            for content, effect, object_id, object_type in REPLAY_PATTERN.findall(bodies)}
+    return [(f"{object_type.decode()}:{(object_id or b'null').decode()}", state)
+            for (object_type, object_id), state in last.items()]
 
 
 def _first_unlike_stored(cursor, mark: str, level: int, first: int, nodes: list[bytes]) -> int | None:
@@ -175,7 +193,7 @@ def _first_bad_entry(cursor, mark: str, first: int, stop: int) -> Problem:
         body = bytes(body)
         if merkle.leaf_hash(body) != bytes(stored_leaf):
             return Problem("entry body does not match its stored leaf hash", entry=idx)
-        if _own_index(body) != idx or body.count(IDX_MARKER) != 1:
+        if _effects_if_in_place(body, idx, idx + 1) is None:
             return Problem("entry is not at the place it was written for (moved or reordered)", entry=idx)
         if b"\n" in body:
             return Problem("entry body is not canonical JSON (it holds a raw line break)", entry=idx)
