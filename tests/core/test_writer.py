@@ -5,6 +5,7 @@ import sys
 import textwrap
 import threading
 
+import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
@@ -61,3 +62,14 @@ def test_the_lock_file_lies_beside_the_database_file(tmp_path):
     with Session(create_engine(f"sqlite:///{tmp_path / 'city.db'}")) as db, WRITER.of(db):
         pass
     assert (tmp_path / "city.db-writer.lock").exists()
+
+
+def test_a_lock_file_that_cannot_be_made_leaves_the_turn_free(tmp_path):
+    missing = tmp_path / "no-such-folder" / "city.db"
+    with Session(create_engine(f"sqlite:///{missing}")) as db:
+        with pytest.raises(FileNotFoundError):
+            WRITER.acquire(db)
+    done = threading.Event()
+    with Session(create_engine(f"sqlite:///{tmp_path / 'city.db'}")) as db:
+        threading.Thread(target=lambda: (WRITER.acquire(db), WRITER.release(), done.set())).start()
+        assert done.wait(timeout=30)  # another thread gets the turn: nothing was left held

@@ -34,14 +34,23 @@ class WriterTurn:
 
     def acquire(self, db: Session) -> None:
         self._threads.acquire()
+        if self._depth == 0:
+            try:
+                self._lock_file(db)
+            except BaseException:
+                self._threads.release()
+                raise
         self._depth += 1
-        if self._depth == 1:
-            path = _lock_path(db)
-            if path is not None:
-                self._held = self._files.get(path)
-                if self._held is None:
-                    self._held = self._files[path] = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-                fcntl.flock(self._held, fcntl.LOCK_EX)
+
+    def _lock_file(self, db: Session) -> None:
+        path = _lock_path(db)
+        if path is None:
+            return
+        descriptor = self._files.get(path)
+        if descriptor is None:
+            descriptor = self._files[path] = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        self._held = descriptor
 
     def release(self) -> None:
         self._depth -= 1
