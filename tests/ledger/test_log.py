@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from fillonce.core.config import load_settings
 from fillonce.core.writepath import UnrecordedChange, write_service
@@ -77,3 +77,34 @@ def test_a_receipt_and_history_prove_each_entry(story):
     assert all(i.proven for i in items)
     bundle = ledger.receipt(story.db, settings, [items[0].index])["entries"][0]
     assert bundle["index"] == items[0].index and bundle["checkpoint"].startswith(settings.ledger_origin)
+
+
+def test_a_change_renews_the_stamp_of_its_object_type_only(story):
+    before = log.type_stamps(story.db, ("org_unit", "spec", "no_such_type"))
+    orgunits.rename(story.db, story.judy, "V1", "杨柳新社区")
+    after = log.type_stamps(story.db, ("org_unit", "spec", "no_such_type"))
+    assert after[0] != before[0]
+    assert after[1:] == before[1:] and after[2] == -1
+
+
+def test_the_previous_entry_of_an_object_is_found_through_the_index(story):
+    """Looking up each object's latest entry used to scan the whole object index on SQLite."""
+    if story.db.get_bind().dialect.name != "sqlite":
+        pytest.skip("SQLite's query plan")
+    lookups: list[tuple[str, object]] = []
+
+    def remember(conn, cursor, statement, parameters, context, executemany):
+        if "max(ledger_entry.idx)" in statement and "GROUP BY" in statement:
+            lookups.append((statement, parameters))
+
+    connection = story.db.connection()
+    event.listen(connection, "before_cursor_execute", remember)
+    try:
+        orgunits.rename(story.db, story.judy, "V1", "杨柳新社区")
+    finally:
+        event.remove(connection, "before_cursor_execute", remember)
+    assert lookups
+    for statement, parameters in lookups:
+        plan = " ".join(row[3] for row in story.db.connection().exec_driver_sql(
+            f"EXPLAIN QUERY PLAN {statement}", parameters))
+        assert "SEARCH ledger_entry USING COVERING INDEX ix_ledger_entry_object" in plan, plan

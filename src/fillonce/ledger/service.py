@@ -14,8 +14,8 @@ from fillonce.accounts.permissions import Actor, authorize
 from fillonce.core.config import Settings
 from fillonce.core.db import utcnow
 from fillonce.core.errors import NotFound
-from fillonce.core.writer import WRITER
 from fillonce.core.i18n import Text
+from fillonce.core.writer import WRITER
 from fillonce.ledger import keys, log, merkle, note
 from fillonce.ledger.checkpoint import Checkpoint as CheckpointBody
 from fillonce.ledger.checkpoint import sign_checkpoint
