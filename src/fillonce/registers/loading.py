@@ -28,6 +28,7 @@ from fillonce.catalog.models import DataElement
 from fillonce.core.db import utcnow
 from fillonce.core.errors import ValidationError
 from fillonce.core.i18n import Text
+from fillonce.core.iterate import gc_paused
 from fillonce.core.tables import stream_table, xlsx_bytes
 from fillonce.core.writepath import write_service
 from fillonce.ledger import log
@@ -99,6 +100,14 @@ class Column:
     field: str
     required: bool
     element: DataElement | None
+    options: dict[str, str] | None = None  # an option set's codes and names -> its code
+
+
+def _column(header: str, field_name: str, required: bool, element: DataElement | None) -> Column:
+    options = None
+    if element is not None and element.value_type == "option_set":
+        options = {str(label): str(o[0]) for o in element.options for label in o[:2]}  # code or name
+    return Column(header, field_name, required, element, options)
 
 
 def _bad(zh: str, en: str) -> Text:
@@ -112,10 +121,10 @@ class RowChecker:
         self.source = source
         codes = [element_code(c["field"]) for c in register.columns if element_code(c["field"])]
         elements = {e.code: e for e in db.scalars(select(DataElement).where(DataElement.code.in_(codes)))}
-        self.columns = [Column(c["header"], c["field"], c["required"], elements.get(element_code(c["field"]) or ""))
+        self.columns = [_column(c["header"], c["field"], c["required"], elements.get(element_code(c["field"]) or ""))
                         for c in register.columns]
         self.by_field = {c.field: c for c in self.columns}
-        self.headers = [(c.header, c.field) for c in self.columns]
+        self.positions = list(enumerate(c.field for c in self.columns))  # cells in column order (the API's)
         self.required = [c for c in self.columns if c.required]
         self.elements = [c for c in self.columns if c.element is not None]
         self.units = dict(db.execute(select(OrgUnit.code, OrgUnit.id)).all())
@@ -126,11 +135,17 @@ class RowChecker:
         return [RowProblem(self.source, 1, c.header, _bad("缺少必需的列", "a required column is missing"))
                 for c in self.columns if c.required and c.header not in present]
 
-    def _texts(self, raw: dict[str, object]) -> dict[str, str]:
+    def use_header(self, header: Sequence[str]) -> None:
+        """Read a file's cells by its header (of two same-named columns, the last one, as before)."""
+        where = {name: i for i, name in enumerate(header) if name}
+        self.positions = [(where[c.header], c.field) for c in self.columns if c.header in where]
+
+    def _texts(self, cells: Sequence[object]) -> dict[str, str]:
         """The row's non-empty values keyed by field, as text."""
         texts = {}
-        for header, field_name in self.headers:
-            found = raw.get(header)
+        width = len(cells)
+        for position, field_name in self.positions:
+            found = cells[position] if position < width else None
             if found is None:
                 continue
             if found.__class__ is not str:  # most cells are text already: skip the other checks for them
@@ -140,10 +155,11 @@ class RowChecker:
                 texts[field_name] = found
         return texts
 
-    def check(self, number: int, raw: dict[str, object]) -> tuple[CleanRow | None, list[RowProblem], tuple | None]:
-        """(clean row or None, problems, (person ID, unit id) when those two alone are sound)."""
+    def check(self, number: int, cells: Sequence[object]) -> tuple[CleanRow | None, list[RowProblem], tuple | None]:
+        """(clean row or None, problems, (person ID, unit id) when those two alone are sound) of one row's cells,
+        in file order after `use_header`, else in column order."""
         problems: list[RowProblem] = []
-        texts = self._texts(raw)
+        texts = self._texts(cells)
         value = texts.get
 
         def fault(field_name: str, zh: str, en: str) -> None:
@@ -212,13 +228,12 @@ class RowChecker:
             if text is None:
                 continue
             element = column.element
-            if element.value_type == "option_set":
-                by_label = {str(label): str(o[0]) for o in element.options for label in o[:2]}  # code or name
-                if text not in by_label:
+            if column.options is not None:
+                if text not in column.options:
                     fault(column.field, f"“{text}”不是数据元 {element.code} 的选项",
                           f"“{text}” is not an option of element {element.code}")
                     continue
-                text = by_label[text]
+                text = column.options[text]
             elif element.value_type in {"integer", "number", "percent"}:
                 try:
                     float(text)
@@ -500,18 +515,24 @@ def import_file(db: Session, actor: Actor, code: str, path: Path, good_rows_only
     missing = checker.header_problems(header)
     if missing:
         raise RegisterRejected(missing, 0, 0)
+    checker.use_header(header)
     writer = Writer(db, register, _start(db, actor, register, source, file_sha256(path), full=True), checker)
-    with _bulk_cache(db):
-        for row in rows:
-            writer.add(checker.check(row.number, row.values))
+    with _bulk_cache(db), gc_paused():  # a load makes no reference cycles: GC passes would only walk the heap
+        for number, cells in rows:
+            writer.add(checker.check(number, cells))
         return _finish(db, actor, register, writer, good_rows_only)
 
 
-def _api_row(checker: RowChecker, item: dict) -> dict[str, object]:
-    """An API record is keyed by field name (id_number, name, org_unit, … or an element code)."""
-    by_key = {c.field: c.header for c in checker.columns} | {
-        element_code(c.field): c.header for c in checker.columns if element_code(c.field)}
-    return {by_key[k]: v for k, v in item.items() if k in by_key}
+def _api_row(checker: RowChecker, item: dict) -> list[object]:
+    """An API record is keyed by field name (id_number, name, org_unit, … or an element code): its cells in
+    column order."""
+    by_key = {c.field: i for i, c in enumerate(checker.columns)} | {
+        element_code(c.field): i for i, c in enumerate(checker.columns) if element_code(c.field)}
+    cells: list[object] = [None] * len(checker.columns)
+    for key, value in item.items():
+        if key in by_key:
+            cells[by_key[key]] = value
+    return cells
 
 
 @write_service
