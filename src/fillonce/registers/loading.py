@@ -251,10 +251,25 @@ def _canonical(row: CleanRow) -> str:
                          row.phone, row.status, attributes))
 
 
+def prepare(sealer: crypto.Sealer, checked: tuple[CleanRow | None, list[RowProblem], tuple | None]) -> tuple:
+    """A checked row as the writer takes it, everything a row's own values decide done: (row number, problems,
+    person_key or None, unit id, row digest, SEALED_COLUMNS) — the last two None for a bad row."""
+    clean, problems, identity = checked
+    key, unit_id = (sealer.person_key(identity[0]), identity[1]) if identity else (None, None)
+    if clean is None:
+        return problems[0].row, problems, key, unit_id, None, None
+    digest = sealer.digest(_canonical(clean))
+    seal = sealer.seal
+    return clean.number, problems, key, unit_id, digest, (
+        seal(clean.id_number), mask_id(clean.id_number), clean.name, clean.sex, clean.birth_date.isoformat(),
+        clean.address, seal(clean.phone), clean.status, json.dumps(clean.attributes), digest)
+
+
 RECORD_KEY_COLUMNS = ("id", "register_id", "org_unit_id", "person_key")
-# What a load writes of a record it adds or changes, in the order `Writer._content` gives them.
-CONTENT_COLUMNS = ("id_number_enc", "id_masked", "name", "sex", "birth_date", "address", "phone_enc", "status",
-                   "attributes", "row_digest", "added_on", "removed_on", "last_import_id")
+# What a load writes of a record it adds or changes: a prepared row's sealed columns, then the load's own.
+SEALED_COLUMNS = ("id_number_enc", "id_masked", "name", "sex", "birth_date", "address", "phone_enc", "status",
+                  "attributes", "row_digest")
+CONTENT_COLUMNS = SEALED_COLUMNS + ("added_on", "removed_on", "last_import_id")
 RECORD_COLUMNS = RECORD_KEY_COLUMNS + CONTENT_COLUMNS
 CHANGE_COLUMNS = ("import_id", "record_id", "change", "digest_before", "digest_after")
 
@@ -312,6 +327,7 @@ class Writer:
 
     def __init__(self, db: Session, register: Register, load: RegisterImport, checker: RowChecker):
         self.db, self.register, self.load, self.checker = db, register, load, checker
+        self.load_id = load.id  # read per row: an ORM attribute costs a microsecond each time
         self.sealer = crypto.sealer()
         self.ids = RecordIds(db)
         # Diff each batch against the register's records, unless it had none before this load.
@@ -320,14 +336,17 @@ class Writer:
         self.today = utcnow().date()
         self.today_text = self.today.isoformat()
         self.digest = hashlib.sha256()
-        self.pending: list[tuple[CleanRow | None, list[RowProblem], tuple | None]] = []
+        self.pending: list[tuple] = []  # prepared rows
         self.problems: list[RowProblem] = []
         self.rows = self.rejected = 0  # counted here and set on the load at the end: an ORM attribute per row costs
         self.counts: Counter[str] = Counter()
 
     def add(self, checked: tuple[CleanRow | None, list[RowProblem], tuple | None]) -> None:
-        self.rows += 1
-        self.pending.append(checked)
+        self.add_prepared([prepare(self.sealer, checked)])
+
+    def add_prepared(self, prepared: list[tuple]) -> None:
+        self.rows += len(prepared)
+        self.pending.extend(prepared)
         if len(self.pending) >= BATCH:
             self.flush()
 
@@ -348,11 +367,8 @@ class Writer:
         batch, self.pending = self.pending, []
         if not batch:
             return
-        person_key = self.sealer.person_key
-        keyed = [(clean, problems, person_key(identity[0]) if identity else None, identity)
-                 for clean, problems, identity in batch]
         if self.diffing:
-            self._apply(*self._plan(keyed, self._existing({k for _, _, k, _ in keyed if k})))
+            self._apply(*self._plan(batch, self._existing({row[2] for row in batch if row[2]})))
             return
         # A register empty before this load has nothing to diff against: the unique key finds a person and
         # unit seen in an earlier batch, and then this batch and the rest are diffed as usual. (A savepoint of
@@ -360,41 +376,41 @@ class Writer:
         connection = self.db.connection()
         connection.exec_driver_sql("SAVEPOINT register_batch")
         try:
-            self._apply(*self._plan(keyed, {}))
+            self._apply(*self._plan(batch, {}))
         except self.db.get_bind().dialect.dbapi.IntegrityError:
             connection.exec_driver_sql("ROLLBACK TO SAVEPOINT register_batch")
             self.diffing = True
-            self._apply(*self._plan(keyed, self._existing({k for _, _, k, _ in keyed if k})))
+            self._apply(*self._plan(batch, self._existing({row[2] for row in batch if row[2]})))
         connection.exec_driver_sql("RELEASE SAVEPOINT register_batch")
 
-    def _plan(self, keyed: list[tuple], existing: dict[tuple[str, int], tuple]) -> tuple[list, ...]:
-        """What the batch does: rows rejected, records new, updated, only seen again, and the changes."""
-        digest_of, load_id = self.sealer.digest, self.load.id
+    def _plan(self, batch: list[tuple], existing: dict[tuple[str, int], tuple]) -> tuple[list, ...]:
+        """What the batch of prepared rows does: rows rejected, records new, updated, only seen again, and the
+        changes."""
+        load_id = self.load_id
         seen: set[tuple[str, int]] = set()
         rejected, new, updated, touched, changes = [], [], [], [], []
-        for clean, problems, key, identity in keyed:
-            found = existing.get((key, identity[1])) if key else None
-            if key and ((key, identity[1]) in seen or (found is not None and found.last_import_id == load_id)):
-                rejected.append(problems + [self._twice(clean.number if clean else problems[0].row)])
+        for number, problems, key, unit_id, digest, sealed in batch:
+            found = existing.get((key, unit_id)) if key else None
+            if key and ((key, unit_id) in seen or (found is not None and found.last_import_id == load_id)):
+                rejected.append(problems + [self._twice(number)])
                 continue
             if key:
-                seen.add((key, identity[1]))
-            if clean is None:
+                seen.add((key, unit_id))
+            if sealed is None:
                 rejected.append(problems)
                 if found is not None and found.removed_on is None:
                     touched.append((load_id, found.id))  # a bad row still keeps its person from removal
                 continue
-            digest = digest_of(_canonical(clean))
             if found is None:
-                new.append((key, clean, digest))
+                new.append((unit_id, key, sealed))
             elif found.removed_on is not None:  # a removed record back again counts as added
-                updated.append((*self._content(clean, digest, self.today_text), found.id))
+                updated.append((*sealed, self.today_text, None, load_id, found.id))
                 changes.append((found.id, "added", found.row_digest, digest))
             elif found.row_digest != digest:
-                updated.append((*self._content(clean, digest, found.added_on.isoformat()), found.id))
+                updated.append((*sealed, found.added_on.isoformat(), None, load_id, found.id))
                 changes.append((found.id, "changed", found.row_digest, digest))
             else:
-                touched.append((load_id, found.id))  # unchanged: nothing to encrypt or rewrite
+                touched.append((load_id, found.id))  # unchanged: nothing to rewrite
         return rejected, new, updated, touched, changes
 
     def _apply(self, rejected: list, new: list, updated: list, touched: list, changes: list) -> None:
@@ -407,21 +423,14 @@ class Writer:
                           Text("同一单位内同一身份证号在文件中出现了两次",
                                "the same ID number appears twice for the same unit in this file"))
 
-    def _content(self, row: CleanRow, digest: str, added_on: str) -> tuple:
-        """A record's CONTENT_COLUMNS as the driver takes them: dates and JSON as text."""
-        seal = self.sealer.seal
-        return (seal(row.id_number), mask_id(row.id_number), row.name, row.sex, row.birth_date.isoformat(),
-                row.address, seal(row.phone), row.status, json.dumps(row.attributes), digest, added_on, None,
-                self.load.id)
-
     def _write(self, new: list[tuple], updated: list[tuple], touched: list[tuple], changes: list[tuple]) -> None:
         if new:
-            register_id = self.register.id
+            register_id, added_on, load_id = self.register.id, self.today_text, self.load_id
             ids = self.ids.take(len(new))
             _insert_rows(self.db, "register_record", RECORD_COLUMNS, [
-                (record_id, register_id, row.unit_id, key, *self._content(row, digest, self.today_text))
-                for record_id, (key, row, digest) in zip(ids, new)])
-            changes.extend((record_id, "added", "", digest) for record_id, (_, _, digest) in zip(ids, new))
+                (record_id, register_id, unit_id, key, *sealed, added_on, None, load_id)
+                for record_id, (unit_id, key, sealed) in zip(ids, new)])
+            changes.extend((record_id, "added", "", sealed[-1]) for record_id, (_, _, sealed) in zip(ids, new))
         if updated:
             _execute_many(self.db, f"UPDATE register_record SET {', '.join(f'{c} = ?' for c in CONTENT_COLUMNS)} "
                                    "WHERE id = ?", updated)
@@ -435,7 +444,7 @@ class Writer:
         self.digest.update("".join(f"{record_id}|{change}|{before}|{after}\n"
                                    for record_id, change, before, after in changes).encode("ascii"))
         self.counts.update(change for _, change, _, _ in changes)
-        load_id = self.load.id
+        load_id = self.load_id
         _insert_rows(self.db, "register_change", CHANGE_COLUMNS, [(load_id, *change) for change in changes])
 
 
