@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from json.encoder import encode_basestring_ascii as encode_text
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from sqlalchemy import and_, bindparam, func, or_, select, text, update
@@ -100,14 +103,20 @@ class Column:
     field: str
     required: bool
     element: DataElement | None
+    # The element's code and kind, read once: ORM attributes cost a microsecond a row each.
+    code: str = ""
+    numeric: bool = False
     options: dict[str, str] | None = None  # an option set's codes and names -> its code
 
 
 def _column(header: str, field_name: str, required: bool, element: DataElement | None) -> Column:
+    if element is None:
+        return Column(header, field_name, required, None)
     options = None
-    if element is not None and element.value_type == "option_set":
+    if element.value_type == "option_set":
         options = {str(label): str(o[0]) for o in element.options for label in o[:2]}  # code or name
-    return Column(header, field_name, required, element, options)
+    return Column(header, field_name, required, element, element.code,
+                  element.value_type in {"integer", "number", "percent"}, options)
 
 
 def _bad(zh: str, en: str) -> Text:
@@ -227,20 +236,19 @@ class RowChecker:
             text = texts.get(column.field)
             if text is None:
                 continue
-            element = column.element
             if column.options is not None:
                 if text not in column.options:
-                    fault(column.field, f"“{text}”不是数据元 {element.code} 的选项",
-                          f"“{text}” is not an option of element {element.code}")
+                    fault(column.field, f"“{text}”不是数据元 {column.code} 的选项",
+                          f"“{text}” is not an option of element {column.code}")
                     continue
                 text = column.options[text]
-            elif element.value_type in {"integer", "number", "percent"}:
+            elif column.numeric:
                 try:
                     float(text)
                 except ValueError:
                     fault(column.field, f"“{text}”不是数字", f"“{text}” is not a number")
                     continue
-            attributes[element.code] = text
+            attributes[column.code] = text
         return attributes
 
 
@@ -249,6 +257,11 @@ def _canonical(row: CleanRow) -> str:
     attributes = "\x1e".join(f"{k}={v}" for k, v in sorted(row.attributes.items()))
     return "\x1f".join((str(row.unit_id), row.id_number, row.name, row.sex, row.birth_date.isoformat(), row.address,
                          row.phone, row.status, attributes))
+
+
+def _json_of_texts(texts: dict[str, str]) -> str:
+    """The same text as json.dumps for a dict of texts, a third of its cost (no general encoder set up)."""
+    return "{" + ", ".join([f"{encode_text(k)}: {encode_text(v)}" for k, v in texts.items()]) + "}"
 
 
 def prepare(sealer: crypto.Sealer, checked: tuple[CleanRow | None, list[RowProblem], tuple | None]) -> tuple:
@@ -262,7 +275,7 @@ def prepare(sealer: crypto.Sealer, checked: tuple[CleanRow | None, list[RowProbl
     seal = sealer.seal
     return clean.number, problems, key, unit_id, digest, (
         seal(clean.id_number), mask_id(clean.id_number), clean.name, clean.sex, clean.birth_date.isoformat(),
-        clean.address, seal(clean.phone), clean.status, json.dumps(clean.attributes), digest)
+        clean.address, seal(clean.phone), clean.status, _json_of_texts(clean.attributes), digest)
 
 
 RECORD_KEY_COLUMNS = ("id", "register_id", "org_unit_id", "person_key")
@@ -520,6 +533,7 @@ def import_file(db: Session, actor: Actor, code: str, path: Path, good_rows_only
     authorize(actor, "register.load", register)
     source = file_name or path.name
     header, rows = stream_table(path)
+    rows.close()  # the worker reads the rows
     checker = RowChecker(db, register, source)
     missing = checker.header_problems(header)
     if missing:
@@ -527,9 +541,49 @@ def import_file(db: Session, actor: Actor, code: str, path: Path, good_rows_only
     checker.use_header(header)
     writer = Writer(db, register, _start(db, actor, register, source, file_sha256(path), full=True), checker)
     with _bulk_cache(db), gc_paused():  # a load makes no reference cycles: GC passes would only walk the heap
-        for number, cells in rows:
-            writer.add(checker.check(number, cells))
+        for batch in _prepared_batches(path, checker, writer.sealer):
+            writer.add_prepared(batch)
         return _finish(db, actor, register, writer, good_rows_only)
+
+
+def _prepared_batches(path: Path, checker: RowChecker, sealer: crypto.Sealer) -> Iterator[list[tuple]]:
+    """The file's rows read, checked and sealed in a worker process while this one writes: half the per-row
+    work on a second core. The pipe holds a batch or two, so memory stays bounded; a worker's error is raised
+    here, so the load fails whole. (Forked: the checker and the keys need no pickling.)"""
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    worker = context.Process(target=_prepare_in_worker, args=(path, checker, sealer, sender), daemon=True)
+    worker.start()
+    sender.close()
+    try:
+        while (batch := receiver.recv()) is not None:
+            if isinstance(batch, Exception):
+                raise batch
+            yield batch
+    finally:
+        receiver.close()
+        worker.join(timeout=5)
+        if worker.is_alive():  # the load stopped early: the worker may still be sending
+            worker.kill()
+            worker.join()
+
+
+def _prepare_in_worker(path: Path, checker: RowChecker, sealer: crypto.Sealer, sender: Connection) -> None:
+    """The worker's side: prepared rows, BATCH at a time, then None; or the exception that stopped it."""
+    try:
+        _, rows = stream_table(path)
+        batch = []
+        for number, cells in rows:
+            batch.append(prepare(sealer, checker.check(number, cells)))
+            if len(batch) == BATCH:
+                sender.send(batch)
+                batch = []
+        sender.send(batch)
+        sender.send(None)
+    except Exception as error:  # noqa: BLE001 – sent whole, raised by the loading process
+        sender.send(error)
+    finally:
+        sender.close()
 
 
 def _api_row(checker: RowChecker, item: dict) -> list[object]:
