@@ -104,6 +104,36 @@ def test_a_repeat_across_batches_of_a_first_load_leaves_the_rest_whole(story, di
     assert loading.changes_digest_of(story.db, result.load.id) == result.load.changes_digest
 
 
+def test_a_failure_in_the_worker_process_loads_nothing(story, dibao, write_csv, monkeypatch):
+    """Rows are checked and sealed in a forked worker: its error reaches the load, which is rolled back whole."""
+    sealing = loading.prepare
+
+    def failing(sealer, checked):
+        if checked[0] is not None and checked[0].number == 4:
+            raise OSError("disk went away")
+        return sealing(sealer, checked)
+
+    monkeypatch.setattr(loading, "BATCH", 2)
+    monkeypatch.setattr(loading, "prepare", failing)
+    with pytest.raises(OSError, match="disk went away"):
+        loading.import_file(story.db, story.erin, "DIBAO", write_csv([person(n) for n in range(1, 6)]))
+    story.db.rollback()
+    assert _records(story.db, current=False) == []
+    assert story.db.scalars(select(RegisterImport)).all() == []
+
+
+def test_blank_rows_are_skipped_and_the_last_of_two_same_named_columns_is_read(story, dibao, tmp_path):
+    path = tmp_path / "dibao.csv"
+    header = HEADER + ["", "姓名"]
+    lines = [",".join(header), ",".join([person(1)[h] for h in HEADER] + ["ignored", "李四"]),
+             ",".join(["  "] * len(HEADER) + ["only under no header", ""]), "",
+             ",".join([person(2)[h] for h in HEADER] + ["", "王五"])]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = loading.import_file(story.db, story.erin, "DIBAO", path)
+    assert (result.load.rows, result.load.added) == (2, 2)
+    assert [r.name for r in _records(story.db)] == ["李四", "王五"]
+
+
 def test_a_missing_required_column_refuses_the_file(story, dibao, write_csv):
     header = [h for h in HEADER if h != "单位代码"]
     with pytest.raises(loading.RegisterRejected) as caught:
