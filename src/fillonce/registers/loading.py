@@ -3,10 +3,12 @@
 Every row is validated; by default one bad row loads nothing (the error report names each bad row, column
 and reason); with `good_rows_only` the good rows load and the bad ones are reported. The load is one
 `RegisterImport` (ledgered: counts and a digest of its changes, no personal data) and one `RegisterChange`
-per record added, changed or removed, in one transaction. Rows are written in batches by the driver itself
+per record added, changed or removed, in one transaction; a load into an empty register names the records it
+added by their id range instead of a change row each. Rows are written in batches by the driver itself
 (COPY on PostgreSQL, one prepared executemany on SQLite), with their ids drawn beforehand so the change rows
-need no read-back; a register empty before the load skips the per-batch diff lookups. Memory stays bounded
-whatever the file's size.
+need no read-back; a register empty before the load skips the per-batch diff lookups. A file's rows are read,
+checked and sealed in a forked worker process while the loading one writes. Memory stays bounded whatever the
+file's size.
 """
 
 from __future__ import annotations
@@ -328,8 +330,8 @@ class RecordIds:
 
     def take(self, count: int) -> Sequence[int]:
         if self.next is None:
-            return self.db.execute(text("SELECT nextval(pg_get_serial_sequence('register_record', 'id')) "
-                                        "FROM generate_series(1, :count)"), {"count": count}).scalars().all()
+            return sorted(self.db.execute(text("SELECT nextval(pg_get_serial_sequence('register_record', 'id')) "
+                                               "FROM generate_series(1, :count)"), {"count": count}).scalars())
         ids = range(self.next, self.next + count)
         self.next += count
         return ids
@@ -353,6 +355,7 @@ class Writer:
         self.problems: list[RowProblem] = []
         self.rows = self.rejected = 0  # counted here and set on the load at the end: an ORM attribute per row costs
         self.counts: Counter[str] = Counter()
+        self.added_ids: tuple[int, int] | None = None  # the records added before any diff: no change row each
 
     def add(self, checked: tuple[CleanRow | None, list[RowProblem], tuple | None]) -> None:
         self.add_prepared([prepare(self.sealer, checked)])
@@ -443,7 +446,12 @@ class Writer:
             _insert_rows(self.db, "register_record", RECORD_COLUMNS, [
                 (record_id, register_id, unit_id, key, *sealed, added_on, None, load_id)
                 for record_id, (unit_id, key, sealed) in zip(ids, new)])
-            changes.extend((record_id, "added", "", sealed[-1]) for record_id, (_, _, sealed) in zip(ids, new))
+            added = [(record_id, "added", "", sealed[-1]) for record_id, (_, _, sealed) in zip(ids, new)]
+            if self.diffing:
+                changes.extend(added)
+            else:  # a register empty before the load: its id range names what the load added, no row each
+                self.record_changes(added, listed=False)
+                self.added_ids = (self.added_ids[0] if self.added_ids else ids[0], ids[-1])
         if updated:
             _execute_many(self.db, f"UPDATE register_record SET {', '.join(f'{c} = ?' for c in CONTENT_COLUMNS)} "
                                    "WHERE id = ?", updated)
@@ -451,14 +459,16 @@ class Writer:
             _execute_many(self.db, "UPDATE register_record SET last_import_id = ? WHERE id = ?", touched)
         self.record_changes(changes)
 
-    def record_changes(self, changes: list[tuple]) -> None:
+    def record_changes(self, changes: list[tuple], listed: bool = True) -> None:
+        """Counted and digested; written as change rows unless `listed` is false (the adds of an id range)."""
         if not changes:
             return
         self.digest.update("".join(f"{record_id}|{change}|{before}|{after}\n"
                                    for record_id, change, before, after in changes).encode("ascii"))
         self.counts.update(change for _, change, _, _ in changes)
-        load_id = self.load_id
-        _insert_rows(self.db, "register_change", CHANGE_COLUMNS, [(load_id, *change) for change in changes])
+        if listed:
+            load_id = self.load_id
+            _insert_rows(self.db, "register_change", CHANGE_COLUMNS, [(load_id, *change) for change in changes])
 
 
     def remove_unseen(self) -> None:
@@ -511,6 +521,8 @@ def _finish(db: Session, actor: Actor, register: Register, writer: Writer, good_
     load.rows, load.rejected = writer.rows, writer.rejected
     load.added, load.changed, load.removed = (writer.counts[change] for change in CHANGE_KINDS)
     load.changes_digest = writer.digest.hexdigest()
+    if writer.added_ids is not None:
+        load.added_from_id, load.added_to_id = writer.added_ids
     log.record(db, actor, "register.import", load, details={
         "register": register.code, "rows": load.rows, "added": load.added, "changed": load.changed,
         "removed": load.removed, "rejected": load.rejected})
@@ -640,12 +652,29 @@ def _remove_named(db: Session, writer: Writer, checker: RowChecker, remove: Sequ
         writer.record_changes([(r.id, "removed", r.row_digest, "") for r in rows])
 
 
-def changes_digest_of(db: Session, import_id: int) -> str:
-    """Recompute an import's digest from its change rows (id order), to check it against the ledgered one."""
-    digest = hashlib.sha256()
+def changes_of(db: Session, import_id: int) -> Iterator[tuple[int, str, str, str]]:
+    """An import's changes, (record id, change, digest before, digest after), in the order its digest covers them:
+    first the adds of its id range, if it has one (the digest each record had then is the one its first later
+    change row replaced, or else its current one), then its change rows in id order."""
+    load = db.get(RegisterImport, import_id)
+    if load.added_from_id is not None:
+        replaced = (select(CHANGES.c.digest_before).where(CHANGES.c.record_id == RECORDS.c.id)
+                    .order_by(CHANGES.c.id).limit(1).scalar_subquery())
+        for record_id, after in db.execute(
+                select(RECORDS.c.id, func.coalesce(replaced, RECORDS.c.row_digest))
+                .where(RECORDS.c.register_id == load.register_id,
+                       RECORDS.c.id.between(load.added_from_id, load.added_to_id)).order_by(RECORDS.c.id)):
+            yield record_id, "added", "", after
     for r in db.execute(select(CHANGES.c.record_id, CHANGES.c.change, CHANGES.c.digest_before, CHANGES.c.digest_after)
                         .where(CHANGES.c.import_id == import_id).order_by(CHANGES.c.id)):
-        digest.update(f"{r.record_id}|{r.change}|{r.digest_before}|{r.digest_after}\n".encode("ascii"))
+        yield r.record_id, r.change, r.digest_before, r.digest_after
+
+
+def changes_digest_of(db: Session, import_id: int) -> str:
+    """Recompute an import's digest from its changes, to check it against the ledgered one."""
+    digest = hashlib.sha256()
+    for record_id, change, before, after in changes_of(db, import_id):
+        digest.update(f"{record_id}|{change}|{before}|{after}\n".encode("ascii"))
     return digest.hexdigest()
 
 
