@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 from openpyxl import Workbook, load_workbook
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from fillonce.accounts import service as accounts
 from fillonce.accounts import tokens
@@ -99,9 +99,42 @@ def test_a_repeat_across_batches_of_a_first_load_leaves_the_rest_whole(story, di
     assert (result.load.rows, result.load.added, result.load.rejected) == (6, 5, 1)
     records = _records(story.db)
     assert len(records) == 5 and {r.last_import_id for r in records} == {result.load.id}
+    # The first batch went in undiffed: named by its id range; from the diffed batch on, a change row each.
+    assert (result.load.added_from_id, result.load.added_to_id) == (records[0].id, records[1].id)
     changes = story.db.scalars(select(RegisterChange).order_by(RegisterChange.id)).all()
-    assert [c.record_id for c in changes] == [r.id for r in records]
+    assert [c.record_id for c in changes] == [r.id for r in records[2:]]
+    assert [c[0] for c in loading.changes_of(story.db, result.load.id)] == [r.id for r in records]
     assert loading.changes_digest_of(story.db, result.load.id) == result.load.changes_digest
+
+
+def test_a_failure_in_the_worker_process_loads_nothing(story, dibao, write_csv, monkeypatch):
+    """Rows are checked and sealed in a forked worker: its error reaches the load, which is rolled back whole."""
+    sealing = loading.prepare
+
+    def failing(sealer, checked):
+        if checked[0] is not None and checked[0].number == 4:
+            raise OSError("disk went away")
+        return sealing(sealer, checked)
+
+    monkeypatch.setattr(loading, "BATCH", 2)
+    monkeypatch.setattr(loading, "prepare", failing)
+    with pytest.raises(OSError, match="disk went away"):
+        loading.import_file(story.db, story.erin, "DIBAO", write_csv([person(n) for n in range(1, 6)]))
+    story.db.rollback()
+    assert _records(story.db, current=False) == []
+    assert story.db.scalars(select(RegisterImport)).all() == []
+
+
+def test_blank_rows_are_skipped_and_the_last_of_two_same_named_columns_is_read(story, dibao, tmp_path):
+    path = tmp_path / "dibao.csv"
+    header = HEADER + ["", "姓名"]
+    lines = [",".join(header), ",".join([person(1)[h] for h in HEADER] + ["ignored", "李四"]),
+             ",".join(["  "] * len(HEADER) + ["only under no header", ""]), "",
+             ",".join([person(2)[h] for h in HEADER] + ["", "王五"])]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = loading.import_file(story.db, story.erin, "DIBAO", path)
+    assert (result.load.rows, result.load.added) == (2, 2)
+    assert [r.name for r in _records(story.db)] == ["李四", "王五"]
 
 
 def test_a_missing_required_column_refuses_the_file(story, dibao, write_csv):
@@ -149,6 +182,31 @@ def test_a_reimport_records_added_changed_and_removed_in_the_ledger(story, dibao
     entry = story.db.scalars(select(LedgerEntry).where(LedgerEntry.action == "register.import")
                              .order_by(LedgerEntry.idx.desc())).first()
     assert b'"added":1' in entry.body and b'"removed":1' in entry.body
+
+
+def test_a_first_load_names_its_adds_by_id_range_and_its_digest_outlives_later_changes(story, dibao, write_csv):
+    """A load into an empty register writes no change row per record; its digest is still recomputable after
+    later imports change and remove those records."""
+    first = loading.import_file(story.db, story.erin, "DIBAO", write_csv([person(1), person(2), person(3)])).load
+    records = _records(story.db)
+    assert story.db.scalars(select(RegisterChange)).all() == []
+    assert (first.added, first.added_from_id, first.added_to_id) == (3, records[0].id, records[-1].id)
+    assert [c[:3] for c in loading.changes_of(story.db, first.id)] == [(r.id, "added", "") for r in records]
+    digests = [r.row_digest for r in records]
+    loading.import_file(story.db, story.erin, "DIBAO", write_csv([person(2), person(3, 住址="杨柳社区新3号")],
+                                                                  name="dibao-december.csv"))
+    assert [c[3] for c in loading.changes_of(story.db, first.id)] == digests
+    assert loading.changes_digest_of(story.db, first.id) == first.changes_digest
+    assert verify(story.db, load_settings()).ok  # the ledgered content of the first load covers its range
+
+
+def test_a_first_loads_id_range_changed_afterwards_is_caught(story, dibao, write_csv):
+    first = loading.import_file(story.db, story.erin, "DIBAO", write_csv([person(1), person(2), person(3)])).load
+    story.db.execute(update(RegisterImport).where(RegisterImport.id == first.id)
+                     .values(added_to_id=RegisterImport.added_to_id - 1))
+    story.db.expire_all()
+    assert loading.changes_digest_of(story.db, first.id) != first.changes_digest
+    assert not verify(story.db, load_settings()).ok
 
 
 def test_no_personal_data_reaches_the_ledger(story, dibao, write_csv):

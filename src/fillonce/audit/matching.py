@@ -13,9 +13,7 @@ SAME_THRESHOLD on, and pairs between REVIEW_THRESHOLD and it are worth a human l
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -29,6 +27,7 @@ from fillonce.audit.labels import (
     Unit,
     signature,
 )
+from fillonce.core.iterate import gc_paused
 
 SAME_THRESHOLD = 0.8
 REVIEW_THRESHOLD = 0.5
@@ -335,18 +334,6 @@ def _index_key(sig: Signature, family: str | None = None) -> _IndexKey:
     return (family or _family(sig.measure), _relaxed_terms(sig), sig.age)
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Building tens of thousands of small objects triggers many useless GC passes; hold them."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 class CandidateIndex:
     """Candidates indexed by relaxed signature key and by content term; build once, query often."""
 
@@ -355,7 +342,7 @@ class CandidateIndex:
         self._by_key: dict[_IndexKey, list[tuple[int, Signature]]] = {}
         self._by_term: dict[str, list[tuple[int, Signature]]] = {}
         self._families: set[str] = set()
-        with _gc_paused():
+        with gc_paused():
             for position, candidate in enumerate(self.candidates):
                 for name in (candidate.label, *(candidate.aliases or ())):
                     self._add(position, signature(name, candidate.unit))

@@ -100,8 +100,10 @@ def _xlsx_matrix(path: Path) -> Iterator[list[object]]:
         workbook.close()
 
 
-def stream_table(path: Path) -> tuple[list[str], Iterator[Row]]:
-    """The header and a lazy iterator of the non-empty rows, for files too large to hold in memory."""
+def stream_table(path: Path) -> tuple[list[str], Iterator[tuple[int, list[object]]]]:
+    """The header and a lazy iterator of the non-empty rows as (row number as the user sees it, raw cells), for
+    files too large to hold in memory. Cells are as read (csv: text, unstripped); a row counts as empty when
+    every cell under a named column is empty or blank."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
         matrix = _csv_matrix(path)
@@ -114,14 +116,29 @@ def stream_table(path: Path) -> tuple[list[str], Iterator[Row]]:
     if first is None:
         raise ValidationError(Text(f"{path.name}：文件是空的", f"{path.name}: the file is empty"))
     header = [str(h).strip() if h is not None else "" for h in first]
+    named = [i for i, name in enumerate(header) if name]
 
-    def rows() -> Iterator[Row]:
+    def rows() -> Iterator[tuple[int, list[object]]]:
         for number, raw in enumerate(matrix, start=2):
-            values = {name: _clean(v) for name, v in zip(header, raw) if name}
-            if any(v is not None for v in values.values()):
-                yield Row(number, values)
+            if _has_value(raw, named):
+                yield number, raw
 
     return header, rows()
+
+
+def _has_value(cells: list[object], named: list[int]) -> bool:
+    """Whether a cell under a named column holds anything (most rows answer at their first cell)."""
+    width = len(cells)
+    for i in named:
+        if i >= width:
+            return False
+        cell = cells[i]
+        if cell.__class__ is str:
+            if cell.strip():
+                return True
+        elif cell is not None:
+            return True
+    return False
 
 
 def parse_date(value: object, field: str, where: Text) -> date | None:

@@ -3,21 +3,26 @@
 Every row is validated; by default one bad row loads nothing (the error report names each bad row, column
 and reason); with `good_rows_only` the good rows load and the bad ones are reported. The load is one
 `RegisterImport` (ledgered: counts and a digest of its changes, no personal data) and one `RegisterChange`
-per record added, changed or removed, in one transaction. Rows are written in batches by the driver itself
+per record added, changed or removed, in one transaction; a load into an empty register names the records it
+added by their id range instead of a change row each. Rows are written in batches by the driver itself
 (COPY on PostgreSQL, one prepared executemany on SQLite), with their ids drawn beforehand so the change rows
-need no read-back; a register empty before the load skips the per-batch diff lookups. Memory stays bounded
-whatever the file's size.
+need no read-back; a register empty before the load skips the per-batch diff lookups. A file's rows are read,
+checked and sealed in a forked worker process while the loading one writes. Memory stays bounded whatever the
+file's size.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from json.encoder import encode_basestring_ascii as encode_text
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from sqlalchemy import and_, bindparam, func, or_, select, text, update
@@ -28,6 +33,7 @@ from fillonce.catalog.models import DataElement
 from fillonce.core.db import utcnow
 from fillonce.core.errors import ValidationError
 from fillonce.core.i18n import Text
+from fillonce.core.iterate import gc_paused
 from fillonce.core.tables import stream_table, xlsx_bytes
 from fillonce.core.writepath import write_service
 from fillonce.ledger import log
@@ -99,6 +105,20 @@ class Column:
     field: str
     required: bool
     element: DataElement | None
+    # The element's code and kind, read once: ORM attributes cost a microsecond a row each.
+    code: str = ""
+    numeric: bool = False
+    options: dict[str, str] | None = None  # an option set's codes and names -> its code
+
+
+def _column(header: str, field_name: str, required: bool, element: DataElement | None) -> Column:
+    if element is None:
+        return Column(header, field_name, required, None)
+    options = None
+    if element.value_type == "option_set":
+        options = {str(label): str(o[0]) for o in element.options for label in o[:2]}  # code or name
+    return Column(header, field_name, required, element, element.code,
+                  element.value_type in {"integer", "number", "percent"}, options)
 
 
 def _bad(zh: str, en: str) -> Text:
@@ -112,10 +132,10 @@ class RowChecker:
         self.source = source
         codes = [element_code(c["field"]) for c in register.columns if element_code(c["field"])]
         elements = {e.code: e for e in db.scalars(select(DataElement).where(DataElement.code.in_(codes)))}
-        self.columns = [Column(c["header"], c["field"], c["required"], elements.get(element_code(c["field"]) or ""))
+        self.columns = [_column(c["header"], c["field"], c["required"], elements.get(element_code(c["field"]) or ""))
                         for c in register.columns]
         self.by_field = {c.field: c for c in self.columns}
-        self.headers = [(c.header, c.field) for c in self.columns]
+        self.positions = list(enumerate(c.field for c in self.columns))  # cells in column order (the API's)
         self.required = [c for c in self.columns if c.required]
         self.elements = [c for c in self.columns if c.element is not None]
         self.units = dict(db.execute(select(OrgUnit.code, OrgUnit.id)).all())
@@ -126,11 +146,17 @@ class RowChecker:
         return [RowProblem(self.source, 1, c.header, _bad("缺少必需的列", "a required column is missing"))
                 for c in self.columns if c.required and c.header not in present]
 
-    def _texts(self, raw: dict[str, object]) -> dict[str, str]:
+    def use_header(self, header: Sequence[str]) -> None:
+        """Read a file's cells by its header (of two same-named columns, the last one, as before)."""
+        where = {name: i for i, name in enumerate(header) if name}
+        self.positions = [(where[c.header], c.field) for c in self.columns if c.header in where]
+
+    def _texts(self, cells: Sequence[object]) -> dict[str, str]:
         """The row's non-empty values keyed by field, as text."""
         texts = {}
-        for header, field_name in self.headers:
-            found = raw.get(header)
+        width = len(cells)
+        for position, field_name in self.positions:
+            found = cells[position] if position < width else None
             if found is None:
                 continue
             if found.__class__ is not str:  # most cells are text already: skip the other checks for them
@@ -140,10 +166,11 @@ class RowChecker:
                 texts[field_name] = found
         return texts
 
-    def check(self, number: int, raw: dict[str, object]) -> tuple[CleanRow | None, list[RowProblem], tuple | None]:
-        """(clean row or None, problems, (person ID, unit id) when those two alone are sound)."""
+    def check(self, number: int, cells: Sequence[object]) -> tuple[CleanRow | None, list[RowProblem], tuple | None]:
+        """(clean row or None, problems, (person ID, unit id) when those two alone are sound) of one row's cells,
+        in file order after `use_header`, else in column order."""
         problems: list[RowProblem] = []
-        texts = self._texts(raw)
+        texts = self._texts(cells)
         value = texts.get
 
         def fault(field_name: str, zh: str, en: str) -> None:
@@ -211,21 +238,19 @@ class RowChecker:
             text = texts.get(column.field)
             if text is None:
                 continue
-            element = column.element
-            if element.value_type == "option_set":
-                by_label = {str(label): str(o[0]) for o in element.options for label in o[:2]}  # code or name
-                if text not in by_label:
-                    fault(column.field, f"“{text}”不是数据元 {element.code} 的选项",
-                          f"“{text}” is not an option of element {element.code}")
+            if column.options is not None:
+                if text not in column.options:
+                    fault(column.field, f"“{text}”不是数据元 {column.code} 的选项",
+                          f"“{text}” is not an option of element {column.code}")
                     continue
-                text = by_label[text]
-            elif element.value_type in {"integer", "number", "percent"}:
+                text = column.options[text]
+            elif column.numeric:
                 try:
                     float(text)
                 except ValueError:
                     fault(column.field, f"“{text}”不是数字", f"“{text}” is not a number")
                     continue
-            attributes[element.code] = text
+            attributes[column.code] = text
         return attributes
 
 
@@ -236,10 +261,30 @@ def _canonical(row: CleanRow) -> str:
                          row.phone, row.status, attributes))
 
 
+def _json_of_texts(texts: dict[str, str]) -> str:
+    """The same text as json.dumps for a dict of texts, a third of its cost (no general encoder set up)."""
+    return "{" + ", ".join([f"{encode_text(k)}: {encode_text(v)}" for k, v in texts.items()]) + "}"
+
+
+def prepare(sealer: crypto.Sealer, checked: tuple[CleanRow | None, list[RowProblem], tuple | None]) -> tuple:
+    """A checked row as the writer takes it, everything a row's own values decide done: (row number, problems,
+    person_key or None, unit id, row digest, SEALED_COLUMNS) — the last two None for a bad row."""
+    clean, problems, identity = checked
+    key, unit_id = (sealer.person_key(identity[0]), identity[1]) if identity else (None, None)
+    if clean is None:
+        return problems[0].row, problems, key, unit_id, None, None
+    digest = sealer.digest(_canonical(clean))
+    seal = sealer.seal
+    return clean.number, problems, key, unit_id, digest, (
+        seal(clean.id_number), mask_id(clean.id_number), clean.name, clean.sex, clean.birth_date.isoformat(),
+        clean.address, seal(clean.phone), clean.status, _json_of_texts(clean.attributes), digest)
+
+
 RECORD_KEY_COLUMNS = ("id", "register_id", "org_unit_id", "person_key")
-# What a load writes of a record it adds or changes, in the order `Writer._content` gives them.
-CONTENT_COLUMNS = ("id_number_enc", "id_masked", "name", "sex", "birth_date", "address", "phone_enc", "status",
-                   "attributes", "row_digest", "added_on", "removed_on", "last_import_id")
+# What a load writes of a record it adds or changes: a prepared row's sealed columns, then the load's own.
+SEALED_COLUMNS = ("id_number_enc", "id_masked", "name", "sex", "birth_date", "address", "phone_enc", "status",
+                  "attributes", "row_digest")
+CONTENT_COLUMNS = SEALED_COLUMNS + ("added_on", "removed_on", "last_import_id")
 RECORD_COLUMNS = RECORD_KEY_COLUMNS + CONTENT_COLUMNS
 CHANGE_COLUMNS = ("import_id", "record_id", "change", "digest_before", "digest_after")
 
@@ -285,8 +330,8 @@ class RecordIds:
 
     def take(self, count: int) -> Sequence[int]:
         if self.next is None:
-            return self.db.execute(text("SELECT nextval(pg_get_serial_sequence('register_record', 'id')) "
-                                        "FROM generate_series(1, :count)"), {"count": count}).scalars().all()
+            return sorted(self.db.execute(text("SELECT nextval(pg_get_serial_sequence('register_record', 'id')) "
+                                               "FROM generate_series(1, :count)"), {"count": count}).scalars())
         ids = range(self.next, self.next + count)
         self.next += count
         return ids
@@ -297,6 +342,7 @@ class Writer:
 
     def __init__(self, db: Session, register: Register, load: RegisterImport, checker: RowChecker):
         self.db, self.register, self.load, self.checker = db, register, load, checker
+        self.load_id = load.id  # read per row: an ORM attribute costs a microsecond each time
         self.sealer = crypto.sealer()
         self.ids = RecordIds(db)
         # Diff each batch against the register's records, unless it had none before this load.
@@ -305,14 +351,18 @@ class Writer:
         self.today = utcnow().date()
         self.today_text = self.today.isoformat()
         self.digest = hashlib.sha256()
-        self.pending: list[tuple[CleanRow | None, list[RowProblem], tuple | None]] = []
+        self.pending: list[tuple] = []  # prepared rows
         self.problems: list[RowProblem] = []
         self.rows = self.rejected = 0  # counted here and set on the load at the end: an ORM attribute per row costs
         self.counts: Counter[str] = Counter()
+        self.added_ids: tuple[int, int] | None = None  # the records added before any diff: no change row each
 
     def add(self, checked: tuple[CleanRow | None, list[RowProblem], tuple | None]) -> None:
-        self.rows += 1
-        self.pending.append(checked)
+        self.add_prepared([prepare(self.sealer, checked)])
+
+    def add_prepared(self, prepared: list[tuple]) -> None:
+        self.rows += len(prepared)
+        self.pending.extend(prepared)
         if len(self.pending) >= BATCH:
             self.flush()
 
@@ -333,11 +383,8 @@ class Writer:
         batch, self.pending = self.pending, []
         if not batch:
             return
-        person_key = self.sealer.person_key
-        keyed = [(clean, problems, person_key(identity[0]) if identity else None, identity)
-                 for clean, problems, identity in batch]
         if self.diffing:
-            self._apply(*self._plan(keyed, self._existing({k for _, _, k, _ in keyed if k})))
+            self._apply(*self._plan(batch, self._existing({row[2] for row in batch if row[2]})))
             return
         # A register empty before this load has nothing to diff against: the unique key finds a person and
         # unit seen in an earlier batch, and then this batch and the rest are diffed as usual. (A savepoint of
@@ -345,41 +392,41 @@ class Writer:
         connection = self.db.connection()
         connection.exec_driver_sql("SAVEPOINT register_batch")
         try:
-            self._apply(*self._plan(keyed, {}))
+            self._apply(*self._plan(batch, {}))
         except self.db.get_bind().dialect.dbapi.IntegrityError:
             connection.exec_driver_sql("ROLLBACK TO SAVEPOINT register_batch")
             self.diffing = True
-            self._apply(*self._plan(keyed, self._existing({k for _, _, k, _ in keyed if k})))
+            self._apply(*self._plan(batch, self._existing({row[2] for row in batch if row[2]})))
         connection.exec_driver_sql("RELEASE SAVEPOINT register_batch")
 
-    def _plan(self, keyed: list[tuple], existing: dict[tuple[str, int], tuple]) -> tuple[list, ...]:
-        """What the batch does: rows rejected, records new, updated, only seen again, and the changes."""
-        digest_of, load_id = self.sealer.digest, self.load.id
+    def _plan(self, batch: list[tuple], existing: dict[tuple[str, int], tuple]) -> tuple[list, ...]:
+        """What the batch of prepared rows does: rows rejected, records new, updated, only seen again, and the
+        changes."""
+        load_id = self.load_id
         seen: set[tuple[str, int]] = set()
         rejected, new, updated, touched, changes = [], [], [], [], []
-        for clean, problems, key, identity in keyed:
-            found = existing.get((key, identity[1])) if key else None
-            if key and ((key, identity[1]) in seen or (found is not None and found.last_import_id == load_id)):
-                rejected.append(problems + [self._twice(clean.number if clean else problems[0].row)])
+        for number, problems, key, unit_id, digest, sealed in batch:
+            found = existing.get((key, unit_id)) if key else None
+            if key and ((key, unit_id) in seen or (found is not None and found.last_import_id == load_id)):
+                rejected.append(problems + [self._twice(number)])
                 continue
             if key:
-                seen.add((key, identity[1]))
-            if clean is None:
+                seen.add((key, unit_id))
+            if sealed is None:
                 rejected.append(problems)
                 if found is not None and found.removed_on is None:
                     touched.append((load_id, found.id))  # a bad row still keeps its person from removal
                 continue
-            digest = digest_of(_canonical(clean))
             if found is None:
-                new.append((key, clean, digest))
+                new.append((unit_id, key, sealed))
             elif found.removed_on is not None:  # a removed record back again counts as added
-                updated.append((*self._content(clean, digest, self.today_text), found.id))
+                updated.append((*sealed, self.today_text, None, load_id, found.id))
                 changes.append((found.id, "added", found.row_digest, digest))
             elif found.row_digest != digest:
-                updated.append((*self._content(clean, digest, found.added_on.isoformat()), found.id))
+                updated.append((*sealed, found.added_on.isoformat(), None, load_id, found.id))
                 changes.append((found.id, "changed", found.row_digest, digest))
             else:
-                touched.append((load_id, found.id))  # unchanged: nothing to encrypt or rewrite
+                touched.append((load_id, found.id))  # unchanged: nothing to rewrite
         return rejected, new, updated, touched, changes
 
     def _apply(self, rejected: list, new: list, updated: list, touched: list, changes: list) -> None:
@@ -392,21 +439,19 @@ class Writer:
                           Text("同一单位内同一身份证号在文件中出现了两次",
                                "the same ID number appears twice for the same unit in this file"))
 
-    def _content(self, row: CleanRow, digest: str, added_on: str) -> tuple:
-        """A record's CONTENT_COLUMNS as the driver takes them: dates and JSON as text."""
-        seal = self.sealer.seal
-        return (seal(row.id_number), mask_id(row.id_number), row.name, row.sex, row.birth_date.isoformat(),
-                row.address, seal(row.phone), row.status, json.dumps(row.attributes), digest, added_on, None,
-                self.load.id)
-
     def _write(self, new: list[tuple], updated: list[tuple], touched: list[tuple], changes: list[tuple]) -> None:
         if new:
-            register_id = self.register.id
+            register_id, added_on, load_id = self.register.id, self.today_text, self.load_id
             ids = self.ids.take(len(new))
             _insert_rows(self.db, "register_record", RECORD_COLUMNS, [
-                (record_id, register_id, row.unit_id, key, *self._content(row, digest, self.today_text))
-                for record_id, (key, row, digest) in zip(ids, new)])
-            changes.extend((record_id, "added", "", digest) for record_id, (_, _, digest) in zip(ids, new))
+                (record_id, register_id, unit_id, key, *sealed, added_on, None, load_id)
+                for record_id, (unit_id, key, sealed) in zip(ids, new)])
+            added = [(record_id, "added", "", sealed[-1]) for record_id, (_, _, sealed) in zip(ids, new)]
+            if self.diffing:
+                changes.extend(added)
+            else:  # a register empty before the load: its id range names what the load added, no row each
+                self.record_changes(added, listed=False)
+                self.added_ids = (self.added_ids[0] if self.added_ids else ids[0], ids[-1])
         if updated:
             _execute_many(self.db, f"UPDATE register_record SET {', '.join(f'{c} = ?' for c in CONTENT_COLUMNS)} "
                                    "WHERE id = ?", updated)
@@ -414,14 +459,16 @@ class Writer:
             _execute_many(self.db, "UPDATE register_record SET last_import_id = ? WHERE id = ?", touched)
         self.record_changes(changes)
 
-    def record_changes(self, changes: list[tuple]) -> None:
+    def record_changes(self, changes: list[tuple], listed: bool = True) -> None:
+        """Counted and digested; written as change rows unless `listed` is false (the adds of an id range)."""
         if not changes:
             return
         self.digest.update("".join(f"{record_id}|{change}|{before}|{after}\n"
                                    for record_id, change, before, after in changes).encode("ascii"))
         self.counts.update(change for _, change, _, _ in changes)
-        load_id = self.load.id
-        _insert_rows(self.db, "register_change", CHANGE_COLUMNS, [(load_id, *change) for change in changes])
+        if listed:
+            load_id = self.load_id
+            _insert_rows(self.db, "register_change", CHANGE_COLUMNS, [(load_id, *change) for change in changes])
 
 
     def remove_unseen(self) -> None:
@@ -474,6 +521,8 @@ def _finish(db: Session, actor: Actor, register: Register, writer: Writer, good_
     load.rows, load.rejected = writer.rows, writer.rejected
     load.added, load.changed, load.removed = (writer.counts[change] for change in CHANGE_KINDS)
     load.changes_digest = writer.digest.hexdigest()
+    if writer.added_ids is not None:
+        load.added_from_id, load.added_to_id = writer.added_ids
     log.record(db, actor, "register.import", load, details={
         "register": register.code, "rows": load.rows, "added": load.added, "changed": load.changed,
         "removed": load.removed, "rejected": load.rejected})
@@ -496,22 +545,69 @@ def import_file(db: Session, actor: Actor, code: str, path: Path, good_rows_only
     authorize(actor, "register.load", register)
     source = file_name or path.name
     header, rows = stream_table(path)
+    rows.close()  # the worker reads the rows
     checker = RowChecker(db, register, source)
     missing = checker.header_problems(header)
     if missing:
         raise RegisterRejected(missing, 0, 0)
+    checker.use_header(header)
     writer = Writer(db, register, _start(db, actor, register, source, file_sha256(path), full=True), checker)
-    with _bulk_cache(db):
-        for row in rows:
-            writer.add(checker.check(row.number, row.values))
+    with _bulk_cache(db), gc_paused():  # a load makes no reference cycles: GC passes would only walk the heap
+        for batch in _prepared_batches(path, checker, writer.sealer):
+            writer.add_prepared(batch)
         return _finish(db, actor, register, writer, good_rows_only)
 
 
-def _api_row(checker: RowChecker, item: dict) -> dict[str, object]:
-    """An API record is keyed by field name (id_number, name, org_unit, … or an element code)."""
-    by_key = {c.field: c.header for c in checker.columns} | {
-        element_code(c.field): c.header for c in checker.columns if element_code(c.field)}
-    return {by_key[k]: v for k, v in item.items() if k in by_key}
+def _prepared_batches(path: Path, checker: RowChecker, sealer: crypto.Sealer) -> Iterator[list[tuple]]:
+    """The file's rows read, checked and sealed in a worker process while this one writes: half the per-row
+    work on a second core. The pipe holds a batch or two, so memory stays bounded; a worker's error is raised
+    here, so the load fails whole. (Forked: the checker and the keys need no pickling.)"""
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    worker = context.Process(target=_prepare_in_worker, args=(path, checker, sealer, sender), daemon=True)
+    worker.start()
+    sender.close()
+    try:
+        while (batch := receiver.recv()) is not None:
+            if isinstance(batch, Exception):
+                raise batch
+            yield batch
+    finally:
+        receiver.close()
+        worker.join(timeout=5)
+        if worker.is_alive():  # the load stopped early: the worker may still be sending
+            worker.kill()
+            worker.join()
+
+
+def _prepare_in_worker(path: Path, checker: RowChecker, sealer: crypto.Sealer, sender: Connection) -> None:
+    """The worker's side: prepared rows, BATCH at a time, then None; or the exception that stopped it."""
+    try:
+        _, rows = stream_table(path)
+        batch = []
+        for number, cells in rows:
+            batch.append(prepare(sealer, checker.check(number, cells)))
+            if len(batch) == BATCH:
+                sender.send(batch)
+                batch = []
+        sender.send(batch)
+        sender.send(None)
+    except Exception as error:  # noqa: BLE001 – sent whole, raised by the loading process
+        sender.send(error)
+    finally:
+        sender.close()
+
+
+def _api_row(checker: RowChecker, item: dict) -> list[object]:
+    """An API record is keyed by field name (id_number, name, org_unit, … or an element code): its cells in
+    column order."""
+    by_key = {c.field: i for i, c in enumerate(checker.columns)} | {
+        element_code(c.field): i for i, c in enumerate(checker.columns) if element_code(c.field)}
+    cells: list[object] = [None] * len(checker.columns)
+    for key, value in item.items():
+        if key in by_key:
+            cells[by_key[key]] = value
+    return cells
 
 
 @write_service
@@ -556,12 +652,29 @@ def _remove_named(db: Session, writer: Writer, checker: RowChecker, remove: Sequ
         writer.record_changes([(r.id, "removed", r.row_digest, "") for r in rows])
 
 
-def changes_digest_of(db: Session, import_id: int) -> str:
-    """Recompute an import's digest from its change rows (id order), to check it against the ledgered one."""
-    digest = hashlib.sha256()
+def changes_of(db: Session, import_id: int) -> Iterator[tuple[int, str, str, str]]:
+    """An import's changes, (record id, change, digest before, digest after), in the order its digest covers them:
+    first the adds of its id range, if it has one (the digest each record had then is the one its first later
+    change row replaced, or else its current one), then its change rows in id order."""
+    load = db.get(RegisterImport, import_id)
+    if load.added_from_id is not None:
+        replaced = (select(CHANGES.c.digest_before).where(CHANGES.c.record_id == RECORDS.c.id)
+                    .order_by(CHANGES.c.id).limit(1).scalar_subquery())
+        for record_id, after in db.execute(
+                select(RECORDS.c.id, func.coalesce(replaced, RECORDS.c.row_digest))
+                .where(RECORDS.c.register_id == load.register_id,
+                       RECORDS.c.id.between(load.added_from_id, load.added_to_id)).order_by(RECORDS.c.id)):
+            yield record_id, "added", "", after
     for r in db.execute(select(CHANGES.c.record_id, CHANGES.c.change, CHANGES.c.digest_before, CHANGES.c.digest_after)
                         .where(CHANGES.c.import_id == import_id).order_by(CHANGES.c.id)):
-        digest.update(f"{r.record_id}|{r.change}|{r.digest_before}|{r.digest_after}\n".encode("ascii"))
+        yield r.record_id, r.change, r.digest_before, r.digest_after
+
+
+def changes_digest_of(db: Session, import_id: int) -> str:
+    """Recompute an import's digest from its changes, to check it against the ledgered one."""
+    digest = hashlib.sha256()
+    for record_id, change, before, after in changes_of(db, import_id):
+        digest.update(f"{record_id}|{change}|{before}|{after}\n".encode("ascii"))
     return digest.hexdigest()
 
 

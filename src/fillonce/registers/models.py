@@ -66,11 +66,18 @@ class RegisterImport(Base):
     removed: Mapped[int] = mapped_column(Integer, default=0)
     rejected: Mapped[int] = mapped_column(Integer, default=0)
     changes_digest: Mapped[str] = mapped_column(String(64), default="")
+    # A load into an empty register writes no change row for the records it adds: they are its register's
+    # records with ids in this range (null: every change has its row). `loading.changes_of` gives both kinds.
+    added_from_id: Mapped[int | None] = mapped_column(Integer)
+    added_to_id: Mapped[int | None] = mapped_column(Integer)
 
     def ledger_content(self) -> dict:
-        return {"register_id": self.register_id, "file_name": self.file_name, "file_sha256": self.file_sha256,
-                "full": self.full, "rows": self.rows, "added": self.added, "changed": self.changed,
-                "removed": self.removed, "rejected": self.rejected, "changes_digest": self.changes_digest}
+        content = {"register_id": self.register_id, "file_name": self.file_name, "file_sha256": self.file_sha256,
+                   "full": self.full, "rows": self.rows, "added": self.added, "changed": self.changed,
+                   "removed": self.removed, "rejected": self.rejected, "changes_digest": self.changes_digest}
+        if self.added_from_id is not None:  # only then: the entries of earlier loads keep their content
+            content |= {"added_from_id": self.added_from_id, "added_to_id": self.added_to_id}
+        return content
 
 
 class RegisterRecord(Base):
@@ -108,7 +115,8 @@ class RegisterRecord(Base):
 
 
 class RegisterChange(Base):
-    """One record's change in one import; the import's digest covers these rows in id order."""
+    """One record's change in one import (except the adds of a load into an empty register: see
+    `RegisterImport.added_from_id`); the import's digest covers its changes in order."""
 
     __tablename__ = "register_change"
 
