@@ -81,7 +81,10 @@ class Report:
 # Fast paths over a whole chunk of bodies joined by newlines (canonical JSON never holds a raw newline).
 # Keys are sorted, `details` is flat and a quote inside a JSON string is always escaped, so these patterns
 # can only match an entry's own top-level fields; `"idx"` always follows `"effect"`, so one scan finds both.
-PLACE_PATTERN = re.compile(rb'"effect":"([a-z]+","idx":\d+)')  # a match: b'write","idx":42'
+# The place scan starts at `ffect":"`: the regex engine runs fastest to a first character that is rare, and `f`
+# is (a quote is not). Only the entry's `effect` key can end a match so: the keys of `who` and `object` are fixed,
+# and a details key ending in `ffect` is never followed by an `idx` key, which details may not reuse.
+PLACE_PATTERN = re.compile(rb'ffect":"([a-z]+","idx":\d+)')  # a match: b'write","idx":42'
 PLACE_FIELDS = re.compile(rb'([a-z]+)","idx":(\d+)')  # its effect and index
 EVENT_PLACE = b'event","idx":%d'
 TEN_EVENT_PLACES = b"".join(b'event","idx":{tens}%d\n' % digit for digit in range(10))  # tens left open
