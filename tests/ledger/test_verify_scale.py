@@ -12,7 +12,7 @@ from fillonce.accounts.system import INSTALLER
 from fillonce.core import migrate
 from fillonce.core.config import load_settings
 from fillonce.core.db import make_engine, make_session_factory
-from fillonce.ledger import log
+from fillonce.ledger import log, merkle
 from fillonce.ledger import verify as verifier
 from fillonce.orgunits import service as orgunits
 
@@ -36,6 +36,39 @@ def committed(database_kind, tmp_path, monkeypatch):
         db.close()
         engine.dispose()
         drop()
+
+
+@pytest.fixture
+def events(committed):
+    """The committed log followed by 99 events, so that whole chunks of events take the fast place check."""
+    size = log.current_size(committed)
+    log.append(committed, size, [(_entry(idx, "event"), "t", str(idx), "x") for idx in range(size, size + 99)])
+    committed.commit()
+    return committed
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_run_of_events_verifies_and_one_naming_another_s_index_is_named(events, workers):
+    """Entry 350 rewritten to name index 351, with its leaf hash and the stored nodes above it made to match:
+    only the place check can find it."""
+    assert verifier.verify(events, load_settings(), workers=workers).ok
+    forged = _entry(351, "event")
+    events.execute(text("UPDATE ledger_entry SET body = :b, leaf_hash = :h WHERE idx = 350"),
+                   {"b": forged, "h": merkle.leaf_hash(forged)})
+    _restore_band_nodes(events)
+    report = verifier.verify(events, load_settings(), workers=workers)
+    assert report.first_bad_entry() == 350 and "place" in report.problems[0].what
+
+
+def _restore_band_nodes(db) -> None:
+    """Recompute the stored band nodes from the stored leaf hashes, as someone covering their tracks would."""
+    leaves = [bytes(h) for (h,) in db.execute(text("SELECT leaf_hash FROM ledger_entry ORDER BY idx"))]
+    db.execute(text("DELETE FROM ledger_node"))
+    db.execute(text("INSERT INTO ledger_node (key, hash) VALUES (:k, :h)"),
+               [{"k": log.node_key(level, index), "h": node}
+                for level, first, hashes in merkle.new_complete_levels(0, leaves, lambda keys: {})
+                if level and level % log.BAND == 0 for index, node in enumerate(hashes, start=first)])
+    db.commit()
 
 
 def test_workers_and_the_session_agree_chunk_by_chunk(committed):
@@ -118,3 +151,22 @@ def test_the_place_check_finds_a_swapped_pair_in_a_run_of_events_or_of_mixed_ent
 def test_an_idx_in_the_details_is_not_taken_for_the_entry_s_place():
     body = _entry(7, "event", details={"idx": 99})
     assert verifier._effects_if_in_place(body, 7, 8) == {b"event"}
+
+
+def test_a_details_key_ending_like_effect_is_not_taken_for_the_entry_s_effect():
+    body = _entry(7, "event", details={"side_effect": "write"})
+    assert verifier._effects_if_in_place(body, 7, 8) == {b"event"}
+
+
+@pytest.mark.parametrize("first, stop", [(0, 1), (0, 10), (3, 8), (7, 23), (9, 11), (10, 20), (95, 1007),
+                                         (99_990, 100_013), (16_384, 32_768)])
+def test_the_expected_places_of_a_run_of_events_are_built_ten_at_a_time_without_a_slip(first, stop):
+    one_by_one = b"".join(b'event","idx":%d\n' % idx for idx in range(first, stop))
+    assert verifier._event_places(first, stop) == one_by_one
+
+
+def test_a_run_of_events_with_one_index_off_by_ten_is_not_in_place():
+    """Built ten at a time, the expected places must still differ where a body names the wrong tens."""
+    bodies = [_entry(idx, "event") for idx in range(20, 40)]
+    bodies[15] = _entry(25, "event")  # entry 35 names 25
+    assert verifier._effects_if_in_place(b"\n".join(bodies), 20, 40) is None
