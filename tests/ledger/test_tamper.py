@@ -2,10 +2,12 @@
 
 from datetime import date
 
+import pytest
 from sqlalchemy import text
 
 from forgery import rebuild_tree, rewrite_body
 from fillonce.core.config import load_settings
+from fillonce.ledger import log
 from fillonce.ledger import service as ledger
 from fillonce.ledger.verify import verify
 from fillonce.orgunits import service as orgunits
@@ -96,3 +98,37 @@ def test_a_leaf_hash_cut_short_and_made_up_for_by_its_neighbour_is_named(story):
         story.db.execute(text("UPDATE ledger_entry SET leaf_hash = :leaf WHERE idx = :idx"), {"leaf": leaf, "idx": idx})
     report = _verify(story.db)
     assert report.first_bad_entry() == 5 and "leaf hash" in report.problems[0].what
+
+
+def test_an_entry_re_pointed_at_another_object_is_named(story):
+    """The object columns are what histories and quality checks search by: moving an entry out of an object's
+    history behind the app's back must not pass."""
+    story.db.execute(text("UPDATE ledger_entry SET object_id = '999999' WHERE idx = 7"))
+    report = _verify(story.db)
+    assert report.first_bad_entry() == 7 and "indexed columns" in report.problems[0].what
+
+
+@pytest.mark.parametrize("column, value", [("object_type", "account"), ("action", "orgunit.hidden")])
+def test_an_entry_whose_type_or_action_column_was_changed_is_named(story, column, value):
+    story.db.execute(text(f"UPDATE ledger_entry SET {column} = :v WHERE idx = 4"), {"v": value})
+    report = _verify(story.db)
+    assert report.first_bad_entry() == 4 and "indexed columns" in report.problems[0].what
+
+
+def _event_about(idx: int, object_id: str) -> bytes:
+    return log.canonical_json({"v": log.ENTRY_VERSION, "idx": idx, "at": "2026-01-01T00:00:00Z", "who": {},
+                               "action": "report.export", "effect": "event",
+                               "object": {"type": "report", "id": object_id}, "content_hash": None,
+                               "prev": None, "reason": None, "details": {}})
+
+
+def test_an_object_id_that_json_escapes_verifies_and_a_change_to_it_is_named(story):
+    """Such an id makes the bulk comparison fail; the entry-by-entry check must then pass the chunk, not
+    report a problem that is not there."""
+    odd = 'a"b\\c'
+    size = log.lock_head(story.db)
+    log.append(story.db, size, [(_event_about(size, odd), "report", odd, "report.export")])
+    assert _verify(story.db).ok
+    story.db.execute(text("UPDATE ledger_entry SET object_id = 'a\"b' WHERE idx = :i"), {"i": size})
+    report = _verify(story.db)
+    assert report.first_bad_entry() == size and "indexed columns" in report.problems[0].what

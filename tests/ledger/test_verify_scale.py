@@ -170,3 +170,11 @@ def test_a_run_of_events_with_one_index_off_by_ten_is_not_in_place():
     bodies = [_entry(idx, "event") for idx in range(20, 40)]
     bodies[15] = _entry(25, "event")  # entry 35 names 25
     assert verifier._effects_if_in_place(b"\n".join(bodies), 20, 40) is None
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_an_entry_re_pointed_at_another_object_is_named_by_workers_too(committed, workers):
+    committed.execute(text("UPDATE ledger_entry SET object_id = 'elsewhere' WHERE idx = 123"))
+    committed.commit()
+    report = verifier.verify(committed, load_settings(), workers=workers)
+    assert report.first_bad_entry() == 123 and "indexed columns" in report.problems[0].what

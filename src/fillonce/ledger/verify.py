@@ -7,6 +7,7 @@ is kept, and the replayed state of every object goes to a temporary SQLite file.
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import re
@@ -127,14 +128,36 @@ def _effects_if_in_place(bodies: bytes, first: int, stop: int) -> set[bytes] | N
 # (An aggregate in another order could only make a good chunk fail, never a bad one pass.)
 # The number of stored leaf hashes that are not 32 bytes comes too: in the joined bytes a short one could be
 # made up for by a long neighbour.
+#
+# The object and action columns, which histories, receipts and quality checks search by, must say what the
+# body says, so they come too, each joined by newlines (building the JSON they should appear as in SQL cost
+# more than the rest of the query).
 CHUNK_QUERIES = {
     "?": "SELECT CAST(group_concat(leaf_hash, '') AS BLOB), CAST(group_concat(body, char(10)) AS BLOB), "
-         "sum(length(leaf_hash) <> 32) "
-         "FROM (SELECT leaf_hash, body FROM ledger_entry WHERE idx >= ? AND idx < ? ORDER BY idx)",
+         "sum(length(leaf_hash) <> 32), CAST(group_concat(object_id, char(10)) AS BLOB), "
+         "CAST(group_concat(object_type, char(10)) AS BLOB), CAST(group_concat(action, char(10)) AS BLOB) "
+         "FROM (SELECT leaf_hash, body, object_id, object_type, action FROM ledger_entry "
+         "WHERE idx >= ? AND idx < ? ORDER BY idx)",
     "%s": "SELECT string_agg(leaf_hash, ''::bytea ORDER BY idx), string_agg(body, '\\x0a'::bytea ORDER BY idx), "
-          "count(*) FILTER (WHERE length(leaf_hash) <> 32) "
+          "count(*) FILTER (WHERE length(leaf_hash) <> 32), "
+          "convert_to(string_agg(object_id, E'\\n' ORDER BY idx), 'UTF8'), "
+          "convert_to(string_agg(object_type, E'\\n' ORDER BY idx), 'UTF8'), "
+          "convert_to(string_agg(action, E'\\n' ORDER BY idx), 'UTF8') "
           "FROM ledger_entry WHERE idx >= %s AND idx < %s",
 }
+# `bject":{` can only be the entry's own object: `who` and `object` have fixed keys, and details are flat.
+# Keys are sorted, so every body begins with its action. A value JSON escapes can only make a good chunk take
+# the slow path.
+OBJECT_PATTERN = re.compile(rb'bject":\{"id":"([^"\\]*)","type":"([^"\\]*)"\}')
+ACTION_START = b'{"action":"'
+
+
+def _columns_match_bodies(bodies: list[bytes], joined: bytes, ids: bytes, types: bytes, actions: bytes) -> bool:
+    found = OBJECT_PATTERN.findall(joined)
+    if b"\n".join(map(itemgetter(0), found)) != ids or b"\n".join(map(itemgetter(1), found)) != types:
+        return False
+    starts = [ACTION_START + action + b'"' for action in actions.split(b"\n")]
+    return len(starts) == len(bodies) and all(map(bytes.startswith, bodies, starts))
 
 
 @dataclass
@@ -158,7 +181,7 @@ def _check_range(connection, mark: str, first: int, stop: int) -> ChunkResult:
     cursor = connection.cursor()
     try:
         cursor.execute(CHUNK_QUERIES[mark], (first, stop))
-        stored_leaves, joined, misshapen_leaves = cursor.fetchone()
+        stored_leaves, joined, misshapen_leaves, *columns = cursor.fetchone()
         stored_leaves, joined = bytes(stored_leaves or b""), bytes(joined or b"")
         bodies = joined.split(b"\n") if joined else []
         leaves = merkle.leaf_hashes(bodies)
@@ -166,6 +189,10 @@ def _check_range(connection, mark: str, first: int, stop: int) -> ChunkResult:
         if (misshapen_leaves or len(bodies) != stop - first or stored_leaves != b"".join(leaves)
                 or effects is None):
             return ChunkResult(first, stop, problem=_first_bad_entry(cursor, mark, first, stop))
+        if not _columns_match_bodies(bodies, joined, *(bytes(column or b"") for column in columns)):
+            problem = _first_misindexed(cursor, mark, first, stop)
+            if problem:
+                return ChunkResult(first, stop, problem=problem)
         replay = _replayed_changes(joined) if effects & REPLAYED_EFFECTS else []
         del joined, bodies
         level, nodes = 0, leaves
@@ -220,6 +247,23 @@ def _first_bad_entry(cursor, mark: str, first: int, stop: int) -> Problem:
             return Problem("entry body is not canonical JSON (it holds a raw line break)", entry=idx)
     missing = first + len(rows)
     return Problem(f"entries are not contiguous: entry {missing} is missing", entry=missing)
+
+
+def _first_misindexed(cursor, mark: str, first: int, stop: int) -> Problem | None:
+    """The first entry whose object or action columns differ from its body, parsed in full; None when the
+    bulk check was only thrown by a value JSON escapes."""
+    cursor.execute(f"SELECT idx, body, object_type, object_id, action FROM ledger_entry "
+                   f"WHERE idx >= {mark} AND idx < {mark} ORDER BY idx", (first, stop))
+    for idx, body, object_type, object_id, action in cursor.fetchall():
+        try:
+            parsed = json.loads(bytes(body))
+        except ValueError:
+            return Problem("entry body is not JSON", entry=idx)
+        if (not isinstance(parsed, dict) or parsed.get("object") != {"type": object_type, "id": object_id}
+                or parsed.get("action") != action):
+            return Problem(f"entry's indexed columns (object and action {action}) differ from its body",
+                           entry=idx, object=f"{object_type}:{object_id}")
+    return None
 
 
 def _check_bands(db: Session, created: list[tuple[int, int, bytes]], report: Report) -> bool:
