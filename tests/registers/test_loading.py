@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 import io
+import json
 from datetime import date
 
 import pytest
 from openpyxl import Workbook, load_workbook
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
+from sqlalchemy.exc import OperationalError
 
 from fillonce.accounts import service as accounts
 from fillonce.accounts import tokens
+from fillonce.accounts.system import INSTALLER
+from fillonce.core import migrate
 from fillonce.core.config import load_settings
+from fillonce.core.db import make_engine, make_session_factory
 from fillonce.core.errors import PermissionDenied
 from fillonce.ledger.models import LedgerEntry
 from fillonce.ledger.verify import verify
 from fillonce.registers import loading
-from fillonce.registers.models import RegisterChange, RegisterImport, RegisterRecord
+from fillonce.registers import service as registers
+from fillonce.registers.models import Register, RegisterChange, RegisterImport, RegisterRecord
+from databases import fresh_database_url
 from register_stories import HEADER, person, person_id
 
 
@@ -286,3 +293,32 @@ def test_a_file_load_leaves_the_connections_page_cache_as_it_found_it(story, dib
     with pytest.raises(loading.RegisterRejected):
         loading.import_file(story.db, story.erin, "DIBAO", write_csv([person(2, 单位代码="NOWHERE")]))
     assert story.db.connection().exec_driver_sql("PRAGMA cache_size").scalar_one() == before != -loading.BULK_CACHE_KIB
+
+
+@pytest.mark.parametrize("texts", [{}, {"HOUSEHOLD_ID": "H1"}, {"A": "引号\"和\\反斜杠", "B": "制表\t换行\n", "C": "😀"}])
+def test_attributes_json_is_the_text_json_dumps_gives(texts):
+    assert loading._json_of_texts(texts) == json.dumps(texts)
+
+
+def test_a_load_holds_its_register_until_it_ends(tmp_path):
+    """Two loads of one register may not interleave: the first of an empty register is named by an id range."""
+    url, drop = fresh_database_url("postgresql", tmp_path)
+    engine = make_engine(url)
+    try:
+        migrate.upgrade(engine)
+        factory = make_session_factory(engine)
+        with factory() as db:
+            accounts.create_department(db, INSTALLER, "MZJ", "民政局")
+            register = registers.define(db, INSTALLER, registers.RegisterInput(
+                "DIBAO", "低保对象名册", "MZJ", [registers.ColumnInput(h, f) for h, f in (("身份证号", "id_number"), ("姓名", "name"), ("单位代码", "org_unit"))]))
+            db.commit()
+            register_id = register.id
+        with factory() as loader, factory() as other:
+            register = loader.get(Register, register_id)
+            unsaved_load = RegisterImport(id=1, register_id=register_id)  # the writer needs only its id
+            loading.Writer(loader, register, unsaved_load, loading.RowChecker(loader, register, "a.csv"))
+            with pytest.raises(OperationalError):
+                other.execute(text("SELECT id FROM register WHERE id = :i FOR UPDATE NOWAIT"), {"i": register_id})
+    finally:
+        engine.dispose()
+        drop()

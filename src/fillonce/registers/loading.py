@@ -345,6 +345,9 @@ class Writer:
         self.load_id = load.id  # read per row: an ORM attribute costs a microsecond each time
         self.sealer = crypto.sealer()
         self.ids = RecordIds(db)
+        # One load of a register at a time: a load into an empty register names its adds by an id range, and
+        # the records of another load of it drawn from the same sequence meanwhile would fall inside.
+        db.execute(select(Register.id).where(Register.id == register.id).with_for_update())
         # Diff each batch against the register's records, unless it had none before this load.
         self.diffing = db.execute(select(RECORDS.c.id).where(RECORDS.c.register_id == register.id).limit(1)
                                   ).first() is not None
