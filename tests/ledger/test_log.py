@@ -60,6 +60,17 @@ def test_a_failed_service_leaves_neither_change_nor_entry(story):
     assert orgunits.get(story.db, "V1").name_zh == "杨柳社区"
 
 
+def test_a_request_to_sign_with_no_change_does_not_carry_over_to_the_next_write(story):
+    @write_service
+    def ask_to_sign_and_change_nothing(db, actor):
+        log.sign_head_with_change(db)
+
+    ask_to_sign_and_change_nothing(story.db, story.judy)
+    checkpoints = ledger.latest_checkpoint(story.db)
+    orgunits.rename(story.db, story.judy, "V1", "杨柳新社区")
+    assert ledger.latest_checkpoint(story.db) == checkpoints
+
+
 def test_a_change_without_its_entry_cannot_be_committed(story):
     unit = story.db.scalar(select(OrgUnit).where(OrgUnit.code == "V2"))
     unit.name_zh = "偷偷改名"

@@ -51,7 +51,8 @@ def write_service(fn: Callable[P, R]) -> Callable[P, R]:
             result = fn(db, *args, **kwargs)
             if depth == 0:
                 settings = load_settings()
-                if log.flush_pending(db, keys.salt(settings)) and db.info.pop(log.SIGN_HEAD, False):
+                written = log.flush_pending(db, keys.salt(settings))
+                if db.info.pop(log.SIGN_HEAD, False) and written:  # asked, and there is something new to sign
                     ledger.sign_head(db, settings, log.current_size(db))
                 db.commit()
             return result
