@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import io
 import json
+from contextlib import contextmanager
 from datetime import date
 
 import pytest
 from openpyxl import Workbook, load_workbook
-from sqlalchemy import select, text, update
+from sqlalchemy import event, inspect, select, text, update
 from sqlalchemy.exc import OperationalError
 
 from fillonce.accounts import service as accounts
@@ -82,6 +83,17 @@ def test_an_impossible_birth_date_inside_the_id_is_refused(story, dibao, write_c
     assert "birth date in the ID number is impossible" in _reasons(caught.value)[(2, "身份证号")]
 
 
+def test_birth_dates_are_read_in_any_common_form_and_remembered_only_so_far(story, dibao, write_csv, monkeypatch):
+    monkeypatch.setattr(loading, "MAX_REMEMBERED_DATES", 2)  # the checker forgets dates as it goes
+    born = [date(1960, 5, 17), date(1971, 1, 2), date(1960, 5, 17), date(1985, 12, 31)]
+    written = ["1960/05/17", "1971.01.02", "1960-05-17", "1985-12-30"]
+    rows = [person(n, born=day, 出生日期=text) for n, (day, text) in enumerate(zip(born, written), start=1)]
+    result = loading.import_file(story.db, story.erin, "DIBAO", write_csv(rows), good_rows_only=True)
+    assert [(p.row, p.column, p.reason.en) for p in result.problems] == [
+        (5, "出生日期", "the birth date does not match the ID number")]
+    assert [r.birth_date for r in _records(story.db)] == born[:3]
+
+
 def test_the_same_person_twice_in_one_unit_of_the_file_is_refused(story, dibao, write_csv):
     rows = [person(1), person(1, name="张伟伟"), person(1, unit="V2")]  # another unit is a finding, not an error
     with pytest.raises(loading.RegisterRejected) as caught:
@@ -119,17 +131,80 @@ def test_a_failure_in_the_worker_process_loads_nothing(story, dibao, write_csv, 
     sealing = loading.prepare
 
     def failing(sealer, checked):
-        if checked[0] is not None and checked[0].number == 4:
+        if checked[0] is not None and checked[0].number == 7:
             raise OSError("disk went away")
         return sealing(sealer, checked)
 
-    monkeypatch.setattr(loading, "BATCH", 2)
+    _defer_early(monkeypatch)  # on SQLite the indexes are dropped by then: the rollback brings them back
     monkeypatch.setattr(loading, "prepare", failing)
     with pytest.raises(OSError, match="disk went away"):
-        loading.import_file(story.db, story.erin, "DIBAO", write_csv([person(n) for n in range(1, 6)]))
+        loading.import_file(story.db, story.erin, "DIBAO", write_csv([person(n) for n in range(1, 8)]))
     story.db.rollback()
     assert _records(story.db, current=False) == []
-    assert story.db.scalars(select(RegisterImport)).all() == []
+    assert story.db.scalars(select(RegisterImport).where(RegisterImport.register_id == dibao.id)).all() == []
+    assert "uq_register_record_person_key" in _record_indexes(story.db)
+
+
+@contextmanager
+def _index_statements(db):
+    """The CREATE and DROP INDEX statements sent while the block runs."""
+    sent: list[str] = []
+
+    def remember(_connection, _cursor, statement, *_rest):
+        if "INDEX" in statement:
+            sent.append(statement.split("INDEX")[0].strip())
+
+    engine = db.get_bind().engine
+    event.listen(engine, "before_cursor_execute", remember)
+    try:
+        yield sent
+    finally:
+        event.remove(engine, "before_cursor_execute", remember)
+
+
+def _record_indexes(db) -> set[str]:
+    return {i["name"] for i in inspect(db.connection()).get_indexes("register_record")}
+
+
+def _defer_early(monkeypatch):
+    monkeypatch.setattr(loading, "BATCH", 2)
+    monkeypatch.setattr(loading, "DEFER_INDEXES_FROM", 2)
+
+
+def test_a_large_first_load_on_sqlite_builds_the_indexes_once_at_its_end(story, dibao, write_csv, monkeypatch):
+    _defer_early(monkeypatch)
+    indexes = _record_indexes(story.db)
+    with _index_statements(story.db) as sent:
+        result = loading.import_file(story.db, story.erin, "DIBAO", write_csv([person(n) for n in range(1, 7)]))
+    sqlite = story.db.get_bind().dialect.name == "sqlite"
+    assert sent == (["DROP", "DROP", "CREATE UNIQUE", "CREATE"] if sqlite else [])  # never on PostgreSQL
+    assert _record_indexes(story.db) == indexes == {"uq_register_record_person_key", "ix_register_record_register_unit"}
+    records = _records(story.db)
+    assert (result.load.rows, result.load.added, len(records)) == (6, 6, 6)
+    assert (result.load.added_from_id, result.load.added_to_id) == (records[0].id, records[-1].id)
+    assert loading.changes_digest_of(story.db, result.load.id) == result.load.changes_digest
+
+
+def test_a_repeat_found_building_the_deferred_indexes_loads_the_file_again_and_names_it(story, dibao, write_csv,
+                                                                                         monkeypatch):
+    """After the indexes are dropped only their build finds a repeat; the file is then written again with them."""
+    _defer_early(monkeypatch)
+    rows = [person(1), person(2), person(3), person(4), person(1, name="张伟伟"), person(5)]
+    with pytest.raises(loading.RegisterRejected) as caught:
+        loading.import_file(story.db, story.erin, "DIBAO", write_csv(rows))
+    assert list(_reasons(caught.value)) == [(6, "身份证号")]
+    result = loading.import_file(story.db, story.erin, "DIBAO", write_csv(rows), good_rows_only=True)
+    assert [(p.row, p.column) for p in result.problems] == [(6, "身份证号")]
+    assert (result.load.rows, result.load.added, result.load.rejected) == (6, 5, 1)
+    assert len(_records(story.db, current=False)) == 5
+    assert "uq_register_record_person_key" in _record_indexes(story.db)
+    assert loading.changes_digest_of(story.db, result.load.id) == result.load.changes_digest
+
+
+def test_a_load_smaller_than_the_table_keeps_the_indexes(story):
+    deferred = loading.DeferredIndexes(story.db, table_size=loading.DEFER_INDEXES_FROM * 3)
+    deferred.drop_when_due(loading.DEFER_INDEXES_FROM * 2)
+    assert not deferred.dropped and "uq_register_record_person_key" in _record_indexes(story.db)
 
 
 def test_blank_rows_are_skipped_and_the_last_of_two_same_named_columns_is_read(story, dibao, tmp_path):

@@ -14,11 +14,14 @@ file's size.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
+import marshal
 import multiprocessing
+import pickle
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from json.encoder import encode_basestring_ascii as encode_text
@@ -26,6 +29,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from sqlalchemy import and_, bindparam, func, or_, select, text, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from fillonce.accounts.permissions import Actor, authorize
@@ -46,9 +50,14 @@ from fillonce.registers.service import element_code, find
 
 BATCH = 5000
 BULK_CACHE_KIB = 64 * 1024
+PREPARING_WORKERS = 2  # with the loading process on a 2-core machine, the cores stay busy
+DEFER_INDEXES_FROM = 50_000  # rows a load into an empty SQLite register writes before it defers the indexes
+MAX_REMEMBERED_DATES = 100_000  # birth dates a checker keeps parsed (a century is 36,525)
 MAX_REPORTED = 50_000  # problems kept for the report; the count of rejected rows is always exact
 SEXES = {"M": "M", "男": "M", "F": "F", "女": "F"}
 RECORDS = RegisterRecord.__table__
+# The unique one first: when a load builds them at its end, a person repeated in the file stops it soonest.
+RECORD_INDEXES = sorted(RECORDS.indexes, key=lambda index: not index.unique)
 CHANGES = RegisterChange.__table__
 
 
@@ -92,7 +101,7 @@ class CleanRow:
     id_number: str
     name: str
     sex: str
-    birth_date: date
+    birth_date: str  # ISO 8601: as it is stored and digested
     address: str
     phone: str
     status: str
@@ -140,6 +149,7 @@ class RowChecker:
         self.elements = [c for c in self.columns if c.element is not None]
         self.units = dict(db.execute(select(OrgUnit.code, OrgUnit.id)).all())
         self.today = utcnow().date()
+        self.births: dict[str, str] = {}  # an ID's date digits -> the date as ISO text, "" if impossible
 
     def header_problems(self, header: Iterable[str]) -> list[RowProblem]:
         present = set(header)
@@ -196,7 +206,7 @@ class RowChecker:
         return CleanRow(number, unit_id, id_number, value("name", ""), sex, born, value("address", ""),
                         value("phone", ""), value("status", ""), attributes), [], identity
 
-    def _check_id(self, id_number: str, fault) -> date | None:
+    def _check_id(self, id_number: str, fault) -> str | None:
         kind = id_problem(id_number)
         if kind == "format":
             fault("id_number", "身份证号应为 18 位（前 17 位数字，末位数字或 X）",
@@ -206,14 +216,27 @@ class RowChecker:
             fault("id_number", f"身份证号 {mask_id(id_number)} 的校验码不正确（GB 11643-1999）",
                   f"ID number {mask_id(id_number)} fails its check digit (GB 11643-1999)")
             return None
-        born = birth_date_of(id_number)
-        if born is None or born > self.today or born.year < 1880:
+        born = self._birth_text(id_number)
+        if not born:
             fault("id_number", "身份证号中的出生日期不可能存在", "the birth date in the ID number is impossible")
             return None
         return born
 
-    def _check_birth_date(self, raw: str, born: date, fault) -> None:
-        if not raw:
+    def _birth_text(self, id_number: str) -> str:
+        """The ID's birth date as ISO text, "" if no such day or out of range. Remembered by its digits: a
+        register has some thousands of distinct dates, and parsing one costs more than the lookup."""
+        digits = id_number[6:14]
+        known = self.births.get(digits)
+        if known is None:
+            if len(self.births) >= MAX_REMEMBERED_DATES:  # a file of nonsense dates must not grow it unbounded
+                self.births.clear()
+            born = birth_date_of(id_number)
+            known = born.isoformat() if born is not None and 1880 <= born.year and born <= self.today else ""
+            self.births[digits] = known
+        return known
+
+    def _check_birth_date(self, raw: str, born: str, fault) -> None:
+        if not raw or raw == born:
             return
         try:
             given = date.fromisoformat(raw[:10].replace("/", "-").replace(".", "-"))
@@ -221,7 +244,7 @@ class RowChecker:
             fault("birth_date", f"出生日期 {raw} 不可能存在或无法识别（应为 1950-01-31）",
                   f"birth date {raw} is impossible or unreadable (use 1950-01-31)")
             return
-        if given != born:
+        if given.isoformat() != born:
             fault("birth_date", "出生日期与身份证号不一致", "the birth date does not match the ID number")
 
     def _sex(self, raw: str, id_number: str, fault) -> str:
@@ -256,8 +279,8 @@ class RowChecker:
 
 def _canonical(row: CleanRow) -> str:
     """The record's content as one string (unit separator between fields) for its digest."""
-    attributes = "\x1e".join(f"{k}={v}" for k, v in sorted(row.attributes.items()))
-    return "\x1f".join((str(row.unit_id), row.id_number, row.name, row.sex, row.birth_date.isoformat(), row.address,
+    attributes = "\x1e".join([f"{k}={v}" for k, v in sorted(row.attributes.items())]) if row.attributes else ""
+    return "\x1f".join((str(row.unit_id), row.id_number, row.name, row.sex, row.birth_date, row.address,
                          row.phone, row.status, attributes))
 
 
@@ -276,7 +299,7 @@ def prepare(sealer: crypto.Sealer, checked: tuple[CleanRow | None, list[RowProbl
     digest = sealer.digest(_canonical(clean))
     seal = sealer.seal
     return clean.number, problems, key, unit_id, digest, (
-        seal(clean.id_number), mask_id(clean.id_number), clean.name, clean.sex, clean.birth_date.isoformat(),
+        seal(clean.id_number), mask_id(clean.id_number), clean.name, clean.sex, clean.birth_date,
         clean.address, seal(clean.phone), clean.status, _json_of_texts(clean.attributes), digest)
 
 
@@ -337,10 +360,45 @@ class RecordIds:
         return ids
 
 
+class RepeatsInFile(Exception):
+    """A load that deferred the indexes found, building them, a person twice for one unit in its file."""
+
+
+class DeferredIndexes:
+    """A large load into an empty register on SQLite inserts without register_record's indexes and builds
+    them once at its end: one sort, instead of a random B-tree insert per row into the index on the random
+    person_key (half the insert's cost at a million rows). Only once the load has written as many rows as the
+    table held before (the build sorts those again too); never on PostgreSQL, where COPY is cheap and a
+    dropped index would lock out readers. The unique index then finds a person repeated in the file only at
+    the end (`RepeatsInFile`): the caller loads the file again with the indexes kept, which names the rows."""
+
+    def __init__(self, db: Session, table_size: int):
+        self.db = db
+        self.start_after = max(DEFER_INDEXES_FROM, table_size)
+        self.dropped = False
+
+    def drop_when_due(self, written: int) -> None:
+        if not self.dropped and written >= self.start_after:
+            for index in RECORD_INDEXES:
+                index.drop(self.db.connection())
+            self.dropped = True
+
+    def build(self) -> None:
+        if not self.dropped:
+            return
+        try:
+            for index in RECORD_INDEXES:
+                index.create(self.db.connection())
+        except IntegrityError as error:
+            raise RepeatsInFile() from error
+        self.dropped = False
+
+
 class Writer:
     """Writes checked rows in batches, diffing each against the register's current records."""
 
-    def __init__(self, db: Session, register: Register, load: RegisterImport, checker: RowChecker):
+    def __init__(self, db: Session, register: Register, load: RegisterImport, checker: RowChecker,
+                 defer_indexes: bool = False):
         self.db, self.register, self.load, self.checker = db, register, load, checker
         self.load_id = load.id  # read per row: an ORM attribute costs a microsecond each time
         self.sealer = crypto.sealer()
@@ -351,6 +409,8 @@ class Writer:
         # Diff each batch against the register's records, unless it had none before this load.
         self.diffing = db.execute(select(RECORDS.c.id).where(RECORDS.c.register_id == register.id).limit(1)
                                   ).first() is not None
+        self.deferred = (DeferredIndexes(db, self.ids.next - 1)
+                         if defer_indexes and not self.diffing and not _is_postgres(db) else None)
         self.today = utcnow().date()
         self.today_text = self.today.isoformat()
         self.digest = hashlib.sha256()
@@ -389,6 +449,9 @@ class Writer:
         if self.diffing:
             self._apply(*self._plan(batch, self._existing({row[2] for row in batch if row[2]})))
             return
+        if self.deferred is not None and self.deferred.dropped:  # no index to find a repeat now: the build will
+            self._apply(*self._plan(batch, {}))
+            return
         # A register empty before this load has nothing to diff against: the unique key finds a person and
         # unit seen in an earlier batch, and then this batch and the rest are diffed as usual. (A savepoint of
         # the connection: the session's would run the ledger's commit guard.)
@@ -401,6 +464,14 @@ class Writer:
             self.diffing = True
             self._apply(*self._plan(batch, self._existing({row[2] for row in batch if row[2]})))
         connection.exec_driver_sql("RELEASE SAVEPOINT register_batch")
+        if self.deferred is not None and not self.diffing and self.added_ids is not None:
+            self.deferred.drop_when_due(self.added_ids[1] - self.added_ids[0] + 1)
+
+    def finish_indexes(self) -> None:
+        """Build the indexes a large load deferred (raises RepeatsInFile)."""
+        self.flush()
+        if self.deferred is not None:
+            self.deferred.build()
 
     def _plan(self, batch: list[tuple], existing: dict[tuple[str, int], tuple]) -> tuple[list, ...]:
         """What the batch of prepared rows does: rows rejected, records new, updated, only seen again, and the
@@ -466,13 +537,12 @@ class Writer:
         """Counted and digested; written as change rows unless `listed` is false (the adds of an id range)."""
         if not changes:
             return
-        self.digest.update("".join(f"{record_id}|{change}|{before}|{after}\n"
-                                   for record_id, change, before, after in changes).encode("ascii"))
-        self.counts.update(change for _, change, _, _ in changes)
+        self.digest.update("".join([f"{record_id}|{change}|{before}|{after}\n"
+                                    for record_id, change, before, after in changes]).encode("ascii"))
+        self.counts.update([change[1] for change in changes])
         if listed:
             load_id = self.load_id
             _insert_rows(self.db, "register_change", CHANGE_COLUMNS, [(load_id, *change) for change in changes])
-
 
     def remove_unseen(self) -> None:
         """A full import: every current record it did not see is removed as of today (kept for past periods)."""
@@ -554,51 +624,109 @@ def import_file(db: Session, actor: Actor, code: str, path: Path, good_rows_only
     if missing:
         raise RegisterRejected(missing, 0, 0)
     checker.use_header(header)
-    writer = Writer(db, register, _start(db, actor, register, source, file_sha256(path), full=True), checker)
+    load = _start(db, actor, register, source, file_sha256(path), full=True)
     with _bulk_cache(db), gc_paused():  # a load makes no reference cycles: GC passes would only walk the heap
-        for batch in _prepared_batches(path, checker, writer.sealer):
-            writer.add_prepared(batch)
-        return _finish(db, actor, register, writer, good_rows_only)
+        return _finish(db, actor, register, _write_file(db, register, load, checker, path), good_rows_only)
+
+
+def _write_file(db: Session, register: Register, load: RegisterImport, checker: RowChecker, path: Path) -> Writer:
+    """The file's rows written, with the indexes deferred if the load is large; if that finds a person twice
+    for one unit, everything it wrote is undone and the file written again with the indexes kept."""
+    connection = db.connection()
+    connection.exec_driver_sql("SAVEPOINT register_file")
+    try:
+        writer = _write_rows(db, register, load, checker, path, defer_indexes=True)
+    except RepeatsInFile:
+        connection.exec_driver_sql("ROLLBACK TO SAVEPOINT register_file")
+        writer = _write_rows(db, register, load, checker, path, defer_indexes=False)
+    connection.exec_driver_sql("RELEASE SAVEPOINT register_file")
+    return writer
+
+
+def _write_rows(db: Session, register: Register, load: RegisterImport, checker: RowChecker, path: Path,
+                defer_indexes: bool) -> Writer:
+    writer = Writer(db, register, load, checker, defer_indexes)
+    for batch in _prepared_batches(path, checker, writer.sealer):
+        writer.add_prepared(batch)
+    writer.finish_indexes()
+    return writer
 
 
 def _prepared_batches(path: Path, checker: RowChecker, sealer: crypto.Sealer) -> Iterator[list[tuple]]:
-    """The file's rows read, checked and sealed in a worker process while this one writes: half the per-row
-    work on a second core. The pipe holds a batch or two, so memory stays bounded; a worker's error is raised
-    here, so the load fails whole. (Forked: the checker and the keys need no pickling.)"""
+    """The file's rows read, checked and sealed in worker processes while this one writes: the per-row work
+    on the other cores. Worker k of n prepares batches k, k + n, …, and they are taken in turn, so the file's
+    order holds. Each pipe holds a batch or two, so memory stays bounded; a worker's error is raised here, so
+    the load fails whole. (Forked: the checker and the keys need no pickling.)"""
     context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    worker = context.Process(target=_prepare_in_worker, args=(path, checker, sealer, sender), daemon=True)
-    worker.start()
-    sender.close()
+    count = PREPARING_WORKERS
+    pipes = [context.Pipe(duplex=False) for _ in range(count)]
+    workers = [context.Process(target=_prepare_in_worker, args=(path, checker, sealer, sender, k, count), daemon=True)
+               for k, (_, sender) in enumerate(pipes)]
+    for worker in workers:
+        worker.start()
+    for _, sender in pipes:
+        sender.close()
     try:
-        while (batch := receiver.recv()) is not None:
-            if isinstance(batch, Exception):
-                raise batch
+        for turn in itertools.count():
+            batch = _unpack(pipes[turn % count][0].recv_bytes())
+            if batch is None:
+                return
             yield batch
     finally:
-        receiver.close()
-        worker.join(timeout=5)
-        if worker.is_alive():  # the load stopped early: the worker may still be sending
-            worker.kill()
-            worker.join()
+        for receiver, _ in pipes:
+            receiver.close()
+        for worker in workers:
+            worker.join(timeout=5)
+            if worker.is_alive():  # the load stopped early: the worker may still be sending
+                worker.kill()
+                worker.join()
 
 
-def _prepare_in_worker(path: Path, checker: RowChecker, sealer: crypto.Sealer, sender: Connection) -> None:
-    """The worker's side: prepared rows, BATCH at a time, then None; or the exception that stopped it."""
+def _prepare_in_worker(path: Path, checker: RowChecker, sealer: crypto.Sealer, sender: Connection, k: int,
+                       count: int) -> None:
+    """Worker k's side: the prepared rows of its batches in order, then the end; or the exception that stopped it.
+    Every worker reads the whole file (the cheap part) and prepares only its own batches."""
     try:
         _, rows = stream_table(path)
         batch = []
-        for number, cells in rows:
+        for index, (number, cells) in enumerate(rows):
+            if index // BATCH % count != k:
+                continue
             batch.append(prepare(sealer, checker.check(number, cells)))
             if len(batch) == BATCH:
-                sender.send(batch)
+                sender.send_bytes(_pack(batch))
                 batch = []
-        sender.send(batch)
-        sender.send(None)
+        if batch:
+            sender.send_bytes(_pack(batch))
+        sender.send_bytes(END)
     except Exception as error:  # noqa: BLE001 – sent whole, raised by the loading process
-        sender.send(error)
+        with suppress(OSError):  # the loading process has stopped reading: nobody to tell
+            sender.send_bytes(FAILED + pickle.dumps(error))
     finally:
         sender.close()
+
+
+END, FAILED, GOOD, MIXED = b"e", b"f", b"g", b"m"
+
+
+def _pack(batch: list[tuple]) -> bytes:
+    """A batch for the pipe. marshal costs a quarter of pickle, but carries only plain values: a batch with a
+    bad row (its problems are objects) goes pickled."""
+    if any(row[1] for row in batch):
+        return MIXED + pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL)
+    return GOOD + marshal.dumps(batch)
+
+
+def _unpack(message: bytes) -> list[tuple] | None:
+    """A batch, or None at the end; a worker's exception is raised."""
+    kind, body = message[:1], message[1:]
+    if kind == GOOD:
+        return marshal.loads(body)
+    if kind == MIXED:
+        return pickle.loads(body)
+    if kind == FAILED:
+        raise pickle.loads(body)
+    return None
 
 
 def _api_row(checker: RowChecker, item: dict) -> list[object]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fillonce.accounts.models import Department
@@ -87,14 +87,16 @@ class RegisterRecord(Base):
     __table_args__ = (
         # One person once per unit; the same person under two units of one register is a finding, not an error.
         # person_key leads, so this one index also finds a person across registers: a second index on the
-        # random key would double the cost of every insert.
-        UniqueConstraint("person_key", "register_id", "org_unit_id"),
+        # random key would double the cost of every insert. An index, not a table constraint, so that a large
+        # load into SQLite can drop it and build it once at the end (`loading.DeferredIndexes`).
+        Index("uq_register_record_person_key", "person_key", "register_id", "org_unit_id", unique=True),
+        # Every query of records names the register; this one serves those by unit too.
         Index("ix_register_record_register_unit", "register_id", "org_unit_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     register_id: Mapped[int] = mapped_column(ForeignKey("register.id"))
-    org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), index=True)
+    org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"))
     # HMAC-SHA256 of the normalised ID number under the register key: the same person across registers.
     person_key: Mapped[str] = mapped_column(String(64))
     id_number_enc: Mapped[str] = mapped_column(Text)  # AES-GCM, base64
