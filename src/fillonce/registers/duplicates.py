@@ -12,15 +12,17 @@ Evidence is masked: never a clear ID number, name or phone.
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
-from itertools import groupby
+from itertools import combinations, groupby, islice
+from operator import itemgetter
 
 from rapidfuzz import fuzz
 from rapidfuzz.process import extract
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import String, func, or_, select, type_coerce
+from sqlalchemy.orm import Session
 
 from fillonce.core.i18n import Text
 from fillonce.orgunits.models import OrgUnit
@@ -30,6 +32,8 @@ from fillonce.registers.models import Register, RegisterImport, RegisterRecord
 KINDS = ("same_id_two_units", "fuzzy_person", "exclusive_group", "same_file")
 NAME_SIMILARITY = 90  # rapidfuzz ratio, 0-100: a two-character name differing in one character scores 50
 ADDRESS_SIMILARITY = 85
+SHORT_NAME = 4  # characters: at NAME_SIMILARITY 90 such a name matches only itself (see _similar_names)
+PAIRS_PER_READ = 500  # pairs of similar names whose records are read in one query
 
 
 @dataclass(frozen=True)
@@ -69,24 +73,32 @@ def _listed(record, on: date | None):
     return record.added_on <= on, or_(record.removed_on.is_(None), record.removed_on > on)
 
 
-def _current(register_id: int | None, on: date | None):
-    query = select(RegisterRecord).where(*_listed(RegisterRecord, on))
-    return query.where(RegisterRecord.register_id == register_id) if register_id is not None else query
+def _unindexed(register_id):
+    # SQLite would answer a condition or an order on register_id by walking the (register_id, org_unit_id) index,
+    # reading every record out of order: several times slower than scanning the table or the person_key index.
+    return register_id + 0
 
 
 def _same_id_two_units(db: Session, registers: dict, units: dict, register_id: int | None,
                        on: date | None) -> list[Duplicate]:
-    current = _current(register_id, on).subquery()
-    twice = (select(current.c.register_id, current.c.person_key).group_by(current.c.register_id, current.c.person_key)
-             .having(func.count(func.distinct(current.c.org_unit_id)) > 1)).subquery()
-    rows = db.execute(select(current.c.register_id, current.c.person_key, current.c.id, current.c.org_unit_id,
-                             current.c.id_masked, current.c.name)
-                      .join(twice, (twice.c.register_id == current.c.register_id)
-                            & (twice.c.person_key == current.c.person_key))
-                      .order_by(current.c.register_id, current.c.person_key, current.c.id)).all()
+    # Counted on the unique (person_key, register_id, org_unit_id) index alone: only a person listed under two units,
+    # current or not, has records read.
+    twice = (select(RegisterRecord.register_id, RegisterRecord.person_key)
+             .group_by(RegisterRecord.register_id, RegisterRecord.person_key).having(func.count() > 1))
+    if register_id is not None:
+        twice = twice.where(_unindexed(RegisterRecord.register_id) == register_id)
+    twice = twice.subquery()
+    rows = db.execute(select(RegisterRecord.register_id, RegisterRecord.person_key, RegisterRecord.id,
+                             RegisterRecord.org_unit_id, RegisterRecord.id_masked, RegisterRecord.name)
+                      .join(twice, (twice.c.register_id == RegisterRecord.register_id)
+                            & (twice.c.person_key == RegisterRecord.person_key))
+                      .where(*_listed(RegisterRecord, on))
+                      .order_by(RegisterRecord.register_id, RegisterRecord.person_key, RegisterRecord.id))
     found = []
     for (reg, _key), group in groupby(rows, key=lambda r: (r.register_id, r.person_key)):
         group = list(group)
+        if len({r.org_unit_id for r in group}) < 2:  # the other unit's record is removed, or not yet added on `on`
+            continue
         codes = tuple(units[r.org_unit_id] for r in group)
         who = f"{group[0].id_masked} {mask_name(group[0].name)}"
         found.append(Duplicate("same_id_two_units", registers[reg].code, (reg,), tuple(r.org_unit_id for r in group),
@@ -95,32 +107,52 @@ def _same_id_two_units(db: Session, registers: dict, units: dict, register_id: i
     return found
 
 
-def _by_birth_date(db: Session, register_id: int | None, on: date | None) -> Iterator[list]:
-    query = (_current(register_id, on).with_only_columns(
-        RegisterRecord.id, RegisterRecord.register_id, RegisterRecord.org_unit_id, RegisterRecord.person_key,
-        RegisterRecord.id_masked, RegisterRecord.name, RegisterRecord.address, RegisterRecord.birth_date)
-        .where(RegisterRecord.birth_date.is_not(None))
-        .order_by(RegisterRecord.register_id, RegisterRecord.birth_date, RegisterRecord.id))
-    rows = db.connection().execute(query.execution_options(yield_per=5000))  # core rows: no ORM loading per record
-    for _key, group in groupby(rows, key=lambda r: (r.register_id, r.birth_date)):
-        block = list(group)
-        if len(block) > 1:
-            yield block
-
-
 def _fuzzy_people(db: Session, registers: dict, units: dict, register_id: int | None,
                   on: date | None) -> list[Duplicate]:
     found = []
-    for block in _by_birth_date(db, register_id, on):
-        names = [r.name for r in block]
-        for i, a in enumerate(block[:-1]):
-            later = names[i + 1:]
-            for _name, _score, offset in extract(a.name, later, scorer=fuzz.ratio, score_cutoff=NAME_SIMILARITY,
-                                                 limit=None):
-                b = block[i + 1 + offset]
-                if a.person_key != b.person_key and fuzz.ratio(a.address, b.address) >= ADDRESS_SIMILARITY:
-                    found.append(_fuzzy(registers, units, a, b))
+    pairs = _similar_name_pairs(db, register_id, on)
+    while batch := list(islice(pairs, PAIRS_PER_READ)):
+        records = _records(db, {i for pair in batch for i in pair})
+        for a, b in ((records[i], records[j]) for i, j in batch):
+            if a.person_key != b.person_key and fuzz.ratio(a.address, b.address) >= ADDRESS_SIMILARITY:
+                found.append(_fuzzy(registers, units, a, b))
     return found
+
+
+def _similar_name_pairs(db: Session, register_id: int | None, on: date | None) -> Iterator[tuple[int, int]]:
+    """Record ids (a, b) with one birth date in one register and similar names, by register, birth date, a's id,
+    then b's score (best first) and id."""
+    register = _unindexed(RegisterRecord.register_id)
+    # The birth date only marks a block: as the driver gives it, without SQLAlchemy's parsing of each one.
+    query = (select(register, type_coerce(RegisterRecord.birth_date, String), RegisterRecord.id, RegisterRecord.name)
+             .where(*_listed(RegisterRecord, on), RegisterRecord.birth_date.is_not(None))
+             .order_by(register, RegisterRecord.birth_date, RegisterRecord.id))
+    if register_id is not None:
+        query = query.where(register == register_id)
+    rows = db.connection().execute(query.execution_options(yield_per=5000))  # core rows: no ORM loading per record
+    for _day, block in groupby(rows, key=itemgetter(0, 1)):
+        yield from _similar_names(list(block))
+
+
+def _similar_names(block: list) -> Iterator[tuple[int, int]]:
+    """The pairs of ids (a, b), a before b in the block of rows (register, day, id, name), whose names score at least
+    NAME_SIMILARITY."""
+    # Two different names, one of them SHORT_NAME characters or fewer, score 88.9 at most (4 and 5 characters one
+    # apart: 8/9), so a short name seen once in the block pairs with none and is left out of the quadratic search.
+    seen = Counter(map(itemgetter(3), block))
+    kept = [r for r in block if seen[r[3]] > 1 or len(r[3]) > SHORT_NAME]
+    names = [r[3] for r in kept]
+    for k, (_register, _day, a, name) in enumerate(kept[:-1]):
+        for _name, _score, offset in extract(name, names[k + 1:], scorer=fuzz.ratio, score_cutoff=NAME_SIMILARITY,
+                                             limit=None):
+            yield a, kept[k + 1 + offset][2]
+
+
+def _records(db: Session, ids: set[int]) -> dict:
+    rows = db.execute(select(RegisterRecord.id, RegisterRecord.register_id, RegisterRecord.org_unit_id,
+                             RegisterRecord.person_key, RegisterRecord.id_masked, RegisterRecord.name,
+                             RegisterRecord.address, RegisterRecord.birth_date).where(RegisterRecord.id.in_(ids)))
+    return {r.id: r for r in rows}
 
 
 def _fuzzy(registers: dict, units: dict, a, b) -> Duplicate:
@@ -135,27 +167,48 @@ def _fuzzy(registers: dict, units: dict, a, b) -> Duplicate:
 
 def _exclusive_group(db: Session, registers: dict, units: dict, register_id: int | None,
                      on: date | None) -> list[Duplicate]:
-    if not any(r.exclusive_group for r in registers.values()):
-        return []
-    first, second = aliased(RegisterRecord), aliased(RegisterRecord)
-    first_reg, second_reg = aliased(Register), aliased(Register)
-    query = (select(first, second)
-             .join(first_reg, first_reg.id == first.register_id)
-             .join(second, second.person_key == first.person_key)
-             .join(second_reg, second_reg.id == second.register_id)
-             .where(first_reg.exclusive_group != "", first_reg.exclusive_group == second_reg.exclusive_group,
-                    first.register_id < second.register_id, *_listed(first, on), *_listed(second, on)))
-    if register_id is not None:
-        query = query.where((first.register_id == register_id) | (second.register_id == register_id))
     found = []
-    for a, b in db.execute(query.order_by(first.id, second.id)):
-        ra, rb = registers[a.register_id], registers[b.register_id]
-        who = f"{a.id_masked} {mask_name(a.name)}"
-        found.append(Duplicate("exclusive_group", ra.code, (ra.id, rb.id), (a.org_unit_id, b.org_unit_id),
-                               (units[a.org_unit_id], units[b.org_unit_id]), (a.id, b.id),
-                               Text(f"{who} 同时在互斥的 {ra.name_zh} 与 {rb.name_zh} 中",
-                                    f"{who} is in both {ra.code} and {rb.code}, which exclude each other")))
+    for group in _exclusive_groups(registers, register_id):
+        found += _in_two_of(db, registers, units, group, register_id, on)
+    return sorted(found, key=lambda d: d.record_ids)
+
+
+def _exclusive_groups(registers: dict, register_id: int | None) -> list[list[int]]:
+    """The register ids of each exclusive group that has two registers or more (and `register_id`, if given)."""
+    groups = defaultdict(list)
+    for register in registers.values():
+        if register.exclusive_group:
+            groups[register.exclusive_group].append(register.id)
+    return [ids for ids in groups.values() if len(ids) > 1 and (register_id is None or register_id in ids)]
+
+
+def _in_two_of(db: Session, registers: dict, units: dict, group: list[int], register_id: int | None,
+               on: date | None) -> list[Duplicate]:
+    """The pairs of records of one person in two registers of `group` (one of them `register_id`, if given)."""
+    # As for two units: only a person in two of the registers, current or not, has records read.
+    shared = (select(RegisterRecord.person_key).where(_unindexed(RegisterRecord.register_id).in_(group))
+              .group_by(RegisterRecord.person_key)
+              .having(func.count(func.distinct(RegisterRecord.register_id)) > 1).subquery())
+    rows = db.execute(select(RegisterRecord.person_key, RegisterRecord.id, RegisterRecord.register_id,
+                             RegisterRecord.org_unit_id, RegisterRecord.id_masked, RegisterRecord.name)
+                      .join(shared, shared.c.person_key == RegisterRecord.person_key)
+                      .where(_unindexed(RegisterRecord.register_id).in_(group), *_listed(RegisterRecord, on))
+                      .order_by(RegisterRecord.person_key, RegisterRecord.register_id, RegisterRecord.id))
+    found = []
+    for _key, records in groupby(rows, key=lambda r: r.person_key):
+        for a, b in combinations(list(records), 2):
+            if a.register_id < b.register_id and (register_id is None or register_id in (a.register_id, b.register_id)):
+                found.append(_exclusive(registers, units, a, b))
     return found
+
+
+def _exclusive(registers: dict, units: dict, a, b) -> Duplicate:
+    ra, rb = registers[a.register_id], registers[b.register_id]
+    who = f"{a.id_masked} {mask_name(a.name)}"
+    return Duplicate("exclusive_group", ra.code, (ra.id, rb.id), (a.org_unit_id, b.org_unit_id),
+                     (units[a.org_unit_id], units[b.org_unit_id]), (a.id, b.id),
+                     Text(f"{who} 同时在互斥的 {ra.name_zh} 与 {rb.name_zh} 中",
+                          f"{who} is in both {ra.code} and {rb.code}, which exclude each other"))
 
 
 def _same_file(db: Session, registers: dict, register_id: int | None, on: date | None) -> list[Duplicate]:
