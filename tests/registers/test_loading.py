@@ -126,6 +126,18 @@ def test_a_repeat_across_batches_of_a_first_load_leaves_the_rest_whole(story, di
     assert loading.changes_digest_of(story.db, result.load.id) == result.load.changes_digest
 
 
+def test_batches_from_the_two_workers_keep_the_files_order(story, dibao, write_csv, monkeypatch):
+    """Worker k of two prepares batches k, k + 2, …: records, ids and the rows reported follow the file."""
+    monkeypatch.setattr(loading, "BATCH", 2)
+    rows = [person(n) for n in range(1, 10)]
+    rows[1]["单位代码"] = rows[6]["单位代码"] = "NOWHERE"  # data rows 2 and 7: batches 0 and 3, one per worker
+    result = loading.import_file(story.db, story.erin, "DIBAO", write_csv(rows), good_rows_only=True)
+    assert [p.row for p in result.problems] == [3, 8]
+    records = _records(story.db)
+    assert [r.address for r in records] == [f"杨柳社区{n}号" for n in (1, 3, 4, 5, 6, 8, 9)]
+    assert [r.id for r in records] == list(range(records[0].id, records[0].id + 7))
+
+
 def test_a_failure_in_the_worker_process_loads_nothing(story, dibao, write_csv, monkeypatch):
     """Rows are checked and sealed in a forked worker: its error reaches the load, which is rolled back whole."""
     sealing = loading.prepare
