@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import signal
 from contextlib import contextmanager
 from datetime import date
 
@@ -217,6 +219,32 @@ def test_a_load_smaller_than_the_table_keeps_the_indexes(story):
     deferred = loading.DeferredIndexes(story.db, table_size=loading.DEFER_INDEXES_FROM * 3)
     deferred.drop_when_due(loading.DEFER_INDEXES_FROM * 2)
     assert not deferred.dropped and "uq_register_record_person_key" in _record_indexes(story.db)
+
+
+def test_a_worker_killed_without_a_word_fails_the_load_instead_of_hanging(story, dibao, write_csv, monkeypatch):
+    """As the OOM killer would: the first worker dies while the second still has batches to send."""
+    preparing = loading._prepare_in_worker
+
+    def killed_if_first(path, checker, sealer, sender, k, count):
+        if k == 0:
+            os.kill(os.getpid(), signal.SIGKILL)
+        preparing(path, checker, sealer, sender, k, count)
+
+    def hung(*_):
+        raise TimeoutError("the load still waits for its killed worker")
+
+    monkeypatch.setattr(loading, "BATCH", 400)  # a batch larger than a pipe holds: the second worker blocks
+    monkeypatch.setattr(loading, "_prepare_in_worker", killed_if_first)
+    before = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(30)
+    try:
+        with pytest.raises(EOFError):
+            loading.import_file(story.db, story.erin, "DIBAO", write_csv([person(n) for n in range(1, 1300)]))
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, before)
+    story.db.rollback()
+    assert _records(story.db, current=False) == []
 
 
 def test_blank_rows_are_skipped_and_the_last_of_two_same_named_columns_is_read(story, dibao, tmp_path):

@@ -73,10 +73,13 @@ def _listed(record, on: date | None):
     return record.added_on <= on, or_(record.removed_on.is_(None), record.removed_on > on)
 
 
-def _unindexed(register_id):
-    # SQLite would answer a condition or an order on register_id by walking the (register_id, org_unit_id) index,
-    # reading every record out of order: several times slower than scanning the table or the person_key index.
-    return register_id + 0
+def _register_column(db: Session):
+    """register_id as the queries should name it. SQLite, without planner statistics, would answer a condition
+    or an order on it by walking the (register_id, org_unit_id) index and reading every record out of order:
+    several times slower than scanning the table or the person_key index, so there it is `register_id + 0`,
+    which no index serves. PostgreSQL's statistics choose for themselves."""
+    column = RegisterRecord.register_id
+    return column + 0 if db.get_bind().dialect.name == "sqlite" else column
 
 
 def _same_id_two_units(db: Session, registers: dict, units: dict, register_id: int | None,
@@ -86,7 +89,7 @@ def _same_id_two_units(db: Session, registers: dict, units: dict, register_id: i
     twice = (select(RegisterRecord.register_id, RegisterRecord.person_key)
              .group_by(RegisterRecord.register_id, RegisterRecord.person_key).having(func.count() > 1))
     if register_id is not None:
-        twice = twice.where(_unindexed(RegisterRecord.register_id) == register_id)
+        twice = twice.where(_register_column(db) == register_id)
     twice = twice.subquery()
     rows = db.execute(select(RegisterRecord.register_id, RegisterRecord.person_key, RegisterRecord.id,
                              RegisterRecord.org_unit_id, RegisterRecord.id_masked, RegisterRecord.name)
@@ -122,7 +125,7 @@ def _fuzzy_people(db: Session, registers: dict, units: dict, register_id: int | 
 def _similar_name_pairs(db: Session, register_id: int | None, on: date | None) -> Iterator[tuple[int, int]]:
     """Record ids (a, b) with one birth date in one register and similar names, by register, birth date, a's id,
     then b's score (best first) and id."""
-    register = _unindexed(RegisterRecord.register_id)
+    register = _register_column(db)
     # The birth date only marks a block: as the driver gives it, without SQLAlchemy's parsing of each one.
     query = (select(register, type_coerce(RegisterRecord.birth_date, String), RegisterRecord.id, RegisterRecord.name)
              .where(*_listed(RegisterRecord, on), RegisterRecord.birth_date.is_not(None))
@@ -186,13 +189,13 @@ def _in_two_of(db: Session, registers: dict, units: dict, group: list[int], regi
                on: date | None) -> list[Duplicate]:
     """The pairs of records of one person in two registers of `group` (one of them `register_id`, if given)."""
     # As for two units: only a person in two of the registers, current or not, has records read.
-    shared = (select(RegisterRecord.person_key).where(_unindexed(RegisterRecord.register_id).in_(group))
+    shared = (select(RegisterRecord.person_key).where(_register_column(db).in_(group))
               .group_by(RegisterRecord.person_key)
               .having(func.count(func.distinct(RegisterRecord.register_id)) > 1).subquery())
     rows = db.execute(select(RegisterRecord.person_key, RegisterRecord.id, RegisterRecord.register_id,
                              RegisterRecord.org_unit_id, RegisterRecord.id_masked, RegisterRecord.name)
                       .join(shared, shared.c.person_key == RegisterRecord.person_key)
-                      .where(_unindexed(RegisterRecord.register_id).in_(group), *_listed(RegisterRecord, on))
+                      .where(_register_column(db).in_(group), *_listed(RegisterRecord, on))
                       .order_by(RegisterRecord.person_key, RegisterRecord.register_id, RegisterRecord.id))
     found = []
     for _key, records in groupby(rows, key=lambda r: r.person_key):

@@ -661,21 +661,24 @@ def _prepared_batches(path: Path, checker: RowChecker, sealer: crypto.Sealer) ->
     # Every worker reads the whole file: cheap for csv; for xlsx the reading is most of the work (a second
     # worker saved 6 % of the time for 60 % more CPU at 100,000 rows).
     count = CSV_WORKERS if path.suffix.lower() == ".csv" else 1
-    pipes = [context.Pipe(duplex=False) for _ in range(count)]
-    workers = [context.Process(target=_prepare_in_worker, args=(path, checker, sealer, sender, k, count), daemon=True)
-               for k, (_, sender) in enumerate(pipes)]
-    for worker in workers:
+    receivers, workers = [], []
+    for k in range(count):
+        # Each pipe made just before its worker's fork and its sending end closed right after: a later worker
+        # holding it open would keep a dead worker's pipe from ending, and the load would wait for ever.
+        receiver, sender = context.Pipe(duplex=False)
+        worker = context.Process(target=_prepare_in_worker, args=(path, checker, sealer, sender, k, count), daemon=True)
         worker.start()
-    for _, sender in pipes:
         sender.close()
+        receivers.append(receiver)
+        workers.append(worker)
     try:
         for turn in itertools.count():
-            batch = _unpack(pipes[turn % count][0].recv_bytes())
+            batch = _unpack(receivers[turn % count].recv_bytes())  # EOFError if that worker died unheard
             if batch is None:
                 return
             yield batch
     finally:
-        for receiver, _ in pipes:
+        for receiver in receivers:
             receiver.close()
         for worker in workers:
             worker.join(timeout=5)
@@ -728,7 +731,9 @@ def _unpack(message: bytes) -> list[tuple] | None:
         return pickle.loads(body)
     if kind == FAILED:
         raise pickle.loads(body)
-    return None
+    if kind == END:
+        return None
+    raise ValueError(f"a preparing worker sent a message of unknown kind {kind!r}")
 
 
 def _api_row(checker: RowChecker, item: dict) -> list[object]:
