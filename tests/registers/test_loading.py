@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
@@ -324,6 +325,16 @@ def test_a_first_load_names_its_adds_by_id_range_and_its_digest_outlives_later_c
     assert [c[3] for c in loading.changes_of(story.db, first.id)] == digests
     assert loading.changes_digest_of(story.db, first.id) == first.changes_digest
     assert verify(story.db, load_settings()).ok  # the ledgered content of the first load covers its range
+
+
+def test_an_imports_digest_is_the_sha256_of_one_line_per_change(story, dibao, write_csv):
+    """The lines' form is part of every ledgered import: spelled out here so that it cannot drift."""
+    loading.import_file(story.db, story.erin, "DIBAO", write_csv([person(1), person(2)]))
+    result = loading.import_file(story.db, story.erin, "DIBAO", write_csv([person(1, name="张伟伟"), person(3)]))
+    lines = "".join(f"{record_id}|{change}|{before}|{after}\n"
+                    for record_id, change, before, after in loading.changes_of(story.db, result.load.id))
+    assert [line.split("|")[1] for line in lines.splitlines()] == ["changed", "added", "removed"]
+    assert hashlib.sha256(lines.encode("ascii")).hexdigest() == result.load.changes_digest
 
 
 def test_a_first_loads_id_range_changed_afterwards_is_caught(story, dibao, write_csv):

@@ -6,9 +6,9 @@ and reason); with `good_rows_only` the good rows load and the bad ones are repor
 per record added, changed or removed, in one transaction; a load into an empty register names the records it
 added by their id range instead of a change row each. Rows are written in batches by the driver itself
 (COPY on PostgreSQL, one prepared executemany on SQLite), with their ids drawn beforehand so the change rows
-need no read-back; a register empty before the load skips the per-batch diff lookups. A file's rows are read,
-checked and sealed in a forked worker process while the loading one writes. Memory stays bounded whatever the
-file's size.
+need no read-back; a register empty before the load skips the per-batch diff lookups (and, on SQLite, when
+large, builds the indexes at its end). A file's rows are read, checked and sealed in forked worker processes
+(two for csv, one for xlsx) while the loading one writes. Memory stays bounded whatever the file's size.
 """
 
 from __future__ import annotations
@@ -537,8 +537,7 @@ class Writer:
         """Counted and digested; written as change rows unless `listed` is false (the adds of an id range)."""
         if not changes:
             return
-        self.digest.update("".join([f"{record_id}|{change}|{before}|{after}\n"
-                                    for record_id, change, before, after in changes]).encode("ascii"))
+        self.digest.update(_digest_lines(changes))
         self.counts.update([change[1] for change in changes])
         if listed:
             load_id = self.load_id
@@ -811,9 +810,16 @@ def changes_of(db: Session, import_id: int) -> Iterator[tuple[int, str, str, str
 def changes_digest_of(db: Session, import_id: int) -> str:
     """Recompute an import's digest from its changes, to check it against the ledgered one."""
     digest = hashlib.sha256()
-    for record_id, change, before, after in changes_of(db, import_id):
-        digest.update(f"{record_id}|{change}|{before}|{after}\n".encode("ascii"))
+    changes = changes_of(db, import_id)
+    while chunk := list(itertools.islice(changes, BATCH)):
+        digest.update(_digest_lines(chunk))
     return digest.hexdigest()
+
+
+def _digest_lines(changes: Sequence[tuple[int, str, str, str]]) -> bytes:
+    """The text an import's digest covers for these changes: a line each."""
+    return "".join([f"{record_id}|{change}|{before}|{after}\n" for record_id, change, before, after in changes]
+                   ).encode("ascii")
 
 
 REPORT_HEADERS = ("文件 file", "行 row", "列 column", "原因", "reason")
